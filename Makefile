@@ -1,0 +1,53 @@
+# The two commands a new user needs: `make run` and `make test`.
+# Everything else here is what those two stand on.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python >= 3.12: first on PATH, then in pyenv.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+
+# The demo runs in debug mode on an embedded SQLite database under var/.
+DEMO_ENV := DEBUG=true DEMO_MODE=true FEEDS_ALLOW_PRIVATE_ADDRESSES=true
+TEST_ENV := SECRET_KEY=insecure-test-key DEBUG=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
+
+.PHONY: run test install lint format check clean bench worker
+.DEFAULT_GOAL := run
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then echo "Newsroom needs Python 3.12 or newer (on PATH or in pyenv)." >&2; exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	@mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(TEST_ENV) $(BIN)/python manage.py check
+
+clean:
+	rm -rf $(VENV) var

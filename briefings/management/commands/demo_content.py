@@ -1,0 +1,232 @@
+"""Invented demo content: fictional outlets and events, written for this project."""
+
+TOPICS = [
+    ("Climate", "climate", "Weather, energy and how places adapt."),
+    ("Technology", "technology", "Software, networks and the rules around them."),
+    ("Cities", "cities", "Transport, housing and local government."),
+]
+
+OUTLETS = [
+    ("Harbor Ledger", "harbor-ledger", "https://harborledger.example/", "A coastal daily."),
+    (
+        "Northfield Tribune",
+        "northfield-tribune",
+        "https://northfield-tribune.example/",
+        "A regional paper covering the northern valleys.",
+    ),
+    (
+        "Civic Data Weekly",
+        "civic-data-weekly",
+        "https://civicdata.example/",
+        "A newsletter that reads public data sets.",
+    ),
+]
+
+AI_NOTE = (
+    "<p>An AI model (an internal summarising assistant) helped draft the first version of the "
+    "key takeaways from the source item. A writer rewrote them and the editor on duty checked "
+    "every figure against the original before publication.</p>"
+)
+
+BRIEFINGS = [
+    {
+        "slug": "tidal-barrier-trial-closes-early",
+        "headline": "Port city ends its tidal barrier trial a month early",
+        "dek": "Engineers stopped the test after the barrier's gates jammed twice during spring "
+        "tides. The city says the main project is not in doubt.",
+        "topic": "climate",
+        "outlet": "harbor-ledger",
+        "work_type": "news",
+        "takeaways": [
+            "The six-month trial of a moveable tidal gate ended after five months.",
+            "Two gates failed to close fully during the highest spring tides.",
+            "The council says the full barrier will still go to tender next year.",
+        ],
+        "sections": [
+            "<p>The city's engineering office halted a trial of a single moveable gate at the "
+            "mouth of the old harbour after it failed to seal on two nights in a row.</p>",
+            "<p>The trial was meant to show that a full barrier of twelve gates could protect "
+            "the low-lying east quarter. A failure at the test stage raises questions about "
+            "cost and timing that residents will want answered.</p>",
+            "<p>An independent review of the gate's hinges is due within eight weeks. Watch "
+            "whether the council changes the tender's technical requirements.</p>",
+        ],
+        "qa": [
+            (
+                "Is anyone at risk now?",
+                "<p>No. The old sea wall is unchanged and the trial gate "
+                "was never the only defence.</p>",
+            ),
+            (
+                "Who pays for the review?",
+                "<p>The supplier, under the trial contract, according "
+                "to the council's published summary.</p>",
+            ),
+        ],
+        "ai": True,
+        "image": True,
+    },
+    {
+        "slug": "valley-rail-line-gets-night-service",
+        "headline": "Valley rail line adds a late-night service on weekends",
+        "dek": "Trains will run until 1 a.m. on Fridays and Saturdays from next month, after a "
+        "year-long campaign by shift workers.",
+        "topic": "cities",
+        "outlet": "northfield-tribune",
+        "work_type": "news",
+        "takeaways": [
+            "Two extra trains each way will run on Friday and Saturday nights.",
+            "The operator will review passenger numbers after six months.",
+            "Hospital and warehouse staff led the push for the change.",
+        ],
+        "sections": [
+            "<p>The regional operator confirmed a trial of late trains on the valley line, "
+            "with the last departure from the city centre at five to one.</p>",
+            "<p>Until now the last train left before eleven, leaving people on late shifts "
+            "with long taxi rides or none at all.</p>",
+            "<p>Whether the trial becomes permanent depends on ridership; the operator has "
+            "not said what number it needs to see.</p>",
+        ],
+    },
+    {
+        "slug": "open-data-portal-drops-inspection-records",
+        "headline": "What the city's missing food inspection data means for diners",
+        "dek": "Three years of restaurant inspection results have vanished from the city's open "
+        "data portal. Officials blame a software migration.",
+        "topic": "technology",
+        "outlet": "civic-data-weekly",
+        "work_type": "explainer",
+        "takeaways": [
+            "Inspection results from the last three years no longer download from the portal.",
+            "The city says the records still exist and will return after a migration.",
+            "Paper notices in restaurant windows are unaffected.",
+            "No date has been given for the data's return.",
+        ],
+        "sections": [
+            "<p>A weekly check of the portal's catalogue found that the inspection data set now "
+            "holds only records older than three years.</p>",
+            "<p>Journalists, app makers and diners use the data to see which kitchens passed "
+            "and which were told to improve. Gaps make it harder to spot patterns.</p>",
+            "<p>We will check the portal again next week and update this briefing if the "
+            "records return.</p>",
+        ],
+        "qa": [
+            (
+                "Can I still see a restaurant's grade?",
+                "<p>Yes. Grades must still be displayed "
+                "at the entrance, and the city answers requests by email.</p>",
+            ),
+        ],
+        "ai": True,
+    },
+    {
+        "slug": "heat-pump-grants-reopen",
+        "headline": "Regional heat pump grants reopen with a lower cap",
+        "dek": "The grant scheme is back after a pause, but households can now claim at most "
+        "half of what they could last winter.",
+        "topic": "climate",
+        "outlet": "northfield-tribune",
+        "work_type": "analysis",
+        "takeaways": [
+            "Applications reopen on the first of the month.",
+            "The maximum grant falls by half, to help the budget last the year.",
+            "Installers expect demand to stay high in colder districts.",
+        ],
+        "sections": [
+            "<p>The region's energy office reopened applications for its heat pump grant "
+            "with a smaller maximum award and a simpler form.</p>",
+            "<p>A lower cap spreads the money across more homes, but it may put the upgrade "
+            "out of reach for larger, older houses that need the biggest units.</p>",
+            "<p>Watch the monthly application figures, which the office has promised to "
+            "publish.</p>",
+        ],
+    },
+    {
+        "slug": "library-network-outage",
+        "headline": "Library computers back online after a four-day outage",
+        "dek": "Public computers across the library network were down for four days after a "
+        "failed update. Staff say no personal data was exposed.",
+        "topic": "technology",
+        "outlet": "harbor-ledger",
+        "work_type": "news",
+        "takeaways": [
+            "All branches had their public computers restored by Thursday.",
+            "A faulty update, not an attack, caused the outage.",
+            "The library says no borrower data was affected.",
+        ],
+        "sections": [
+            "<p>Public computers in every branch stopped working on Monday morning and came "
+            "back in stages over four days.</p>",
+            "<p>For many residents the library is the only place to print forms or apply for "
+            "jobs online, so the outage landed hardest on people without home internet.</p>",
+            "<p>The library has promised a written account of what went wrong; we will read "
+            "it when it is published.</p>",
+        ],
+    },
+    {
+        "slug": "bike-lane-count-rises",
+        "headline": "Bike counts on the river path rise for a third year",
+        "dek": "Automatic counters recorded more cyclists on the river path than in any year "
+        "since they were installed, with the biggest jump in winter.",
+        "topic": "cities",
+        "outlet": "civic-data-weekly",
+        "work_type": "analysis",
+        "takeaways": [
+            "Counters logged about a tenth more trips than the previous year.",
+            "Winter months grew fastest, after new lighting was installed.",
+            "The city plans to add counters on two more routes.",
+        ],
+        "sections": [
+            "<p>The city's published counter data shows steady growth on the river path "
+            "across all seasons.</p>",
+            "<p>Growth in the darkest months suggests lighting matters as much as the lanes "
+            "themselves, a point the council's transport plan does not yet make.</p>",
+            "<p>Next year's data from the two new counters will show whether the pattern "
+            "holds beyond the river.</p>",
+        ],
+    },
+]
+
+DRAFT = {
+    "slug": "ferry-timetable-review",
+    "headline": "Ferry operator reviews its winter timetable",
+    "dek": "A draft on the ferry timetable consultation, not yet reviewed.",
+    "topic": "cities",
+    "takeaways": ["The consultation closes at the end of the month."],
+}
+
+STANDARDS_SUMMARY = (
+    "Every briefing starts from a story someone else reported first. We name that source and "
+    "link to it, add context in our own words, and an editor reviews each briefing before it "
+    "is published. When we get something wrong we say so on the page."
+)
+
+STANDARDS_BODY = """
+<h2 id="method">How a briefing is made</h2>
+<p>Our writers watch feeds from outlets we trust, pick items worth explaining, and write a
+short briefing: what happened, why it matters, and what to watch next. Each briefing names the
+outlet where the story began and links to the original.</p>
+<h2 id="verification">Verification</h2>
+<p>We check every figure and quote against the original source, and against a second source
+where one exists. If we cannot verify a claim, we attribute it or leave it out.</p>
+<h2 id="ethics">Ethics</h2>
+<p>Writers declare conflicts of interest to their editor. We do not accept gifts from the
+people we write about. Sponsored briefings are labelled as such at the top of the page.</p>
+<h2 id="ai">Use of AI tools</h2>
+<p>We sometimes use AI tools for research, summaries or first drafts. A person always rewrites
+and checks the result, and every briefing that used AI assistance says so in its editor's
+notes, naming the tool and the editor who reviewed it. AI-generated images are labelled in
+their credit line.</p>
+<h2 id="unnamed-sources">Unnamed sources</h2>
+<p>We rarely rely on unnamed sources, and never for a briefing's main claim. When we do, we
+say why the source was not named.</p>
+<h2 id="corrections">Corrections</h2>
+<p>Corrections fix facts; clarifications fix wording that could mislead; updates add new
+information. Each is a dated note on the briefing and appears in our public corrections log.
+We fix typing errors without a note.</p>
+<h2 id="feedback">Feedback</h2>
+<p>Tell us about a mistake or a story we missed by writing to the editors. We answer every
+message about accuracy.</p>
+<h2 id="ownership">Ownership and funding</h2>
+<p>This is a demonstration publication. It has no owners, advertisers or sponsors.</p>
+"""

@@ -1,0 +1,158 @@
+"""Revisions: frozen snapshots of a briefing and all its parts.
+
+Readers are shown the briefing's live revision, never the working copy in the tables,
+so an edit reaches them only when an editor publishes it again.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+
+from newsroom.fields import RichTextField, SanitizedHTML
+from newsroom.sanitize import sanitize_html
+
+from .briefing import Briefing
+from .children import Citation, EditorsNote, QABlock, Section, Takeaway
+
+# The briefing's own fields that belong to its content (not its workflow state).
+CONTENT_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "topic",
+    "work_type",
+    "lead_image",
+    "lead_image_alt",
+    "lead_image_caption",
+    "lead_image_credit",
+    "lead_image_source_type",
+    "attribution_kind",
+    "source_item",
+    "ai_assisted",
+)
+# Snapshot key -> child model, in page order.
+CHILDREN = {
+    "takeaways": Takeaway,
+    "sections": Section,
+    "qa_blocks": QABlock,
+    "notes": EditorsNote,
+    "citations": Citation,
+}
+
+
+def _dump(obj: models.Model, names) -> dict:
+    data = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        value = field.value_from_object(obj)
+        if isinstance(value, FieldFile):
+            value = value.name or ""
+        elif isinstance(field, RichTextField) and not isinstance(value, SanitizedHTML):
+            value = sanitize_html(value)
+        data[field.attname] = value
+    return data
+
+
+def _load(model, data: dict) -> models.Model:
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.attname not in data:
+            continue
+        value = field.to_python(data[field.attname])
+        if isinstance(field, RichTextField):
+            value = SanitizedHTML(value or "")
+        values[field.attname] = value
+    return model(**values)
+
+
+def _child_names(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in {"id", "briefing"}]
+
+
+def snapshot(briefing: Briefing) -> dict:
+    """Everything a reader sees of ``briefing``, read fresh from the database."""
+    data = {"briefing": _dump(briefing, CONTENT_FIELDS)}
+    data["byline"] = [
+        {"id": user.pk, "name": user.public_name} for user in briefing.authors.order_by("pk")
+    ]
+    item = briefing.source_item
+    data["source"] = item and {
+        "url": item.url,
+        "title": item.title,
+        "outlet": {"name": item.outlet.name, "slug": item.outlet.slug},
+    }
+    for key, model in CHILDREN.items():
+        rows = model.objects.filter(briefing=briefing).order_by("position")
+        data[key] = [_dump(row, _child_names(model)) for row in rows]
+    return data
+
+
+class Revision(models.Model):
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Copied out of ``data`` so that listings need not load whole snapshots.
+    headline = models.CharField(max_length=110)
+    dek = models.CharField(max_length=300)
+    topic = models.ForeignKey("briefings.Topic", on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "number"], name="revision_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of “{self.headline}”"
+
+    @classmethod
+    def freeze(cls, briefing: Briefing, user=None) -> "Revision":
+        """Snapshot the working copy of ``briefing`` as its next revision."""
+        last = briefing.revisions.order_by("-number").values_list("number", flat=True).first()
+        return cls.objects.create(
+            briefing=briefing,
+            number=(last or 0) + 1,
+            created_by=user,
+            headline=briefing.headline,
+            dek=briefing.dek,
+            topic_id=briefing.topic_id,
+            data=snapshot(briefing),
+        )
+
+    def as_briefing(self) -> Briefing:
+        """An unsaved Briefing built from the snapshot, with its parts as plain lists."""
+        data = self.data
+        page = _load(Briefing, data["briefing"])
+        page.pk = self.briefing_id
+        page.revision = self
+        page.byline = [author["name"] for author in data.get("byline", [])]
+        page.source = data.get("source")
+        for key, model in CHILDREN.items():
+            setattr(page, f"{key}_list", [_load(model, row) for row in data.get(key, [])])
+        dated = [n.created_at for n in page.notes_list if n.kind in EditorsNote.DATED_KINDS]
+        page.updated_at = max(dated, default=None)
+        return page
+
+    @transaction.atomic
+    def restore(self) -> Briefing:
+        """Write this snapshot back into the briefing's working copy."""
+        briefing = Briefing.objects.select_for_update().get(pk=self.briefing_id)
+        page = self.as_briefing()
+        for name in CONTENT_FIELDS:
+            attname = Briefing._meta.get_field(name).attname
+            setattr(briefing, attname, getattr(page, attname))
+        briefing.save()
+        briefing.authors.set([author["id"] for author in self.data.get("byline", [])])
+        for key, model in CHILDREN.items():
+            model.objects.filter(briefing=briefing).delete()
+            rows = getattr(page, f"{key}_list")
+            for row in rows:
+                row.briefing = briefing
+            model.objects.bulk_create(rows)
+        return briefing
