@@ -185,3 +185,6 @@ class StandardsVersionAdmin(admin.ModelAdmin):
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
         clear_public_pages()
+
+
+from . import inbox  # noqa: E402, F401  (adds "Start a briefing" to the inbox)
