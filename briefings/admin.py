@@ -143,7 +143,11 @@ class BriefingAdmin(admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if obj is None and isinstance(inline, SectionInline) and request.method == "GET":
+        if (
+            (obj is None or obj.pk is None)
+            and isinstance(inline, SectionInline)
+            and request.method == "GET"
+        ):
             kwargs["initial"] = [
                 {"position": n, "heading": heading} for n, heading in enumerate(HOUSE_SECTIONS, 1)
             ]

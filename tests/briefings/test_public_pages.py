@@ -1,0 +1,233 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from briefings.models import Briefing, EditorsNote, Section
+from briefings.workflow import make_live
+from tests.factories import (
+    BriefingFactory,
+    SourceItemFactory,
+    TopicFactory,
+    UserFactory,
+    add_children,
+    standards,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def published(**kwargs) -> Briefing:
+    briefing = add_children(BriefingFactory(**kwargs))
+    make_live(briefing)
+    return briefing
+
+
+def test_briefing_page_shows_every_part_of_the_anatomy_in_order(client):
+    standards(method_summary="Our method in one paragraph.")
+    item = SourceItemFactory(title="The original story", url="https://harbour.example/story")
+    author = UserFactory(display_name="Jo Reporter")
+    topic = TopicFactory(name="Climate", slug="climate")
+    briefing = BriefingFactory(
+        headline="Gate trial ends early",
+        dek="Engineers stopped the test.",
+        topic=topic,
+        source_item=item,
+        attribution_kind=Briefing.AttributionKind.SOURCE_ASSISTED,
+        work_type=Briefing.WorkType.ANALYSIS,
+    )
+    briefing.authors.add(author)
+    add_children(briefing)
+    make_live(briefing)
+    related = published(topic=topic, headline="A related story")
+
+    html = client.get(briefing.get_absolute_url()).text
+
+    markers = [
+        'aria-label="Breadcrumb"',
+        "<h1>Gate trial ends early</h1>",
+        '<p class="dek">Engineers stopped the test.</p>',
+        "Jo Reporter",
+        "Key takeaways",
+        "<h2>Section 1</h2>",
+        "Questions and answers",
+        "Editor's note",
+        "Source assisted",
+        "How we report",
+        "Related briefings",
+    ]
+    positions = [html.index(marker) for marker in markers]
+    assert positions == sorted(positions)
+    assert "This briefing began from a discovered source item from" in html
+    assert f'href="{item.outlet.get_absolute_url()}"' in html
+    assert 'href="https://harbour.example/story"' in html
+    assert "Our method in one paragraph." in html
+    assert 'href="/standards/"' in html
+    assert "Analysis" in html
+    assert related.get_absolute_url() in html
+
+
+def test_lead_image_shows_alt_caption_and_ai_credit(client):
+    from django.core.files.base import ContentFile
+
+    from briefings.management.commands.seed_demo import demo_image
+
+    briefing = add_children(BriefingFactory())
+    briefing.lead_image.save("lead.png", ContentFile(demo_image().read()), save=False)
+    briefing.lead_image_alt = "Waves under a barrier"
+    briefing.lead_image_caption = "The barrier at dusk"
+    briefing.lead_image_credit = "Image model X, prompted by the desk"
+    briefing.lead_image_source_type = Briefing.ImageSourceType.AI_GENERATED
+    briefing.save()
+    make_live(briefing)
+
+    html = client.get(briefing.get_absolute_url()).text
+
+    assert 'alt="Waves under a barrier"' in html
+    assert "The barrier at dusk" in html
+    assert "AI-generated image. Credit: Image model X, prompted by the desk" in html
+
+
+def test_draft_is_not_found_by_anonymous_readers(client):
+    draft = add_children(BriefingFactory())
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert draft.headline not in client.get("/").text
+
+
+def test_scheduled_briefing_stays_hidden_until_its_time(client):
+    briefing = add_children(BriefingFactory())
+    make_live(briefing, when=timezone.now() + timedelta(hours=2))
+    assert briefing.status == Briefing.Status.SCHEDULED
+    assert client.get(briefing.get_absolute_url()).status_code == 404
+    Briefing.objects.filter(pk=briefing.pk).update(
+        published_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert client.get(briefing.get_absolute_url()).status_code == 200
+
+
+def test_edits_after_publication_do_not_reach_readers(client):
+    briefing = published(headline="Live headline")
+    Section.objects.filter(briefing=briefing, position=1).update(body="<p>Unreviewed edit</p>")
+    Briefing.objects.filter(pk=briefing.pk).update(headline="Draft headline")
+
+    html = client.get(briefing.get_absolute_url()).text
+
+    assert "Live headline" in html
+    assert "Draft headline" not in html
+    assert "Unreviewed edit" not in html
+
+
+def test_home_lists_published_briefings_newest_first_and_paginates(client):
+    now = timezone.now()
+    for n in range(14):
+        briefing = add_children(BriefingFactory(headline=f"Story number {n:02}"), count=1)
+        make_live(briefing, when=now - timedelta(hours=n + 1))
+
+    first = client.get("/").text
+    second = client.get("/?page=2").text
+
+    headlines = re.findall(r"Story number (\d\d)", first)
+    assert headlines == [f"{n:02}" for n in range(12)]
+    assert re.findall(r"Story number (\d\d)", second) == ["12", "13"]
+    assert client.get("/?page=9").status_code == 404
+
+
+def test_topic_page_lists_only_its_topic(client):
+    climate, cities = TopicFactory(slug="climate"), TopicFactory(slug="cities")
+    published(topic=climate, headline="Warm winter")
+    published(topic=cities, headline="New tram")
+
+    html = client.get("/topics/climate/").text
+
+    assert "Warm winter" in html
+    assert "New tram" not in html
+    assert client.get("/topics/nowhere/").status_code == 404
+
+
+def test_standards_page_shows_current_version_and_history(client):
+    standards(change_summary="First version.", effective_at=timezone.now() - timedelta(days=3))
+    standards(
+        body='<h2 id="corrections">Corrections</h2><p>Version two.</p>',
+        change_summary="Clarified corrections.",
+    )
+    standards(body="<p>Not yet in force.</p>", effective_at=timezone.now() + timedelta(days=1))
+
+    html = client.get("/standards/").text
+
+    assert "Version two." in html
+    assert "Not yet in force." not in html
+    assert html.index("Clarified corrections.") < html.index("First version.")
+    assert 'id="corrections"' in html
+
+
+def test_every_page_links_the_standards_page_from_the_footer(client):
+    standards()
+    published()
+    for url in ["/", "/standards/", "/sources/"]:
+        assert 'href="/standards/"' in client.get(url).text
+
+
+def test_notes_render_as_sanitized_html_and_headlines_are_escaped(client):
+    briefing = BriefingFactory(headline="<script>alert(1)</script> headline")
+    add_children(briefing)
+    EditorsNote.objects.create(
+        briefing=briefing, position=9, body='<p>Fine</p><img src=x onerror="alert(1)">'
+    )
+    make_live(briefing)
+
+    html = client.get(briefing.get_absolute_url()).text
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; headline" in html
+    assert "onerror" not in html
+    assert "<p>Fine</p>" in html
+
+
+def test_correction_notes_set_the_updated_date(client):
+    briefing = add_children(BriefingFactory())
+    EditorsNote.objects.create(
+        briefing=briefing, position=7, kind=EditorsNote.Kind.CORRECTION, body="<p>Fixed.</p>"
+    )
+    make_live(briefing)
+    html = client.get(briefing.get_absolute_url()).text
+    assert "Updated <time" in html
+    assert "Correction</strong>" in html
+
+
+@pytest.mark.parametrize("children", [2, 20])
+def test_briefing_page_query_count_does_not_grow_with_children(
+    client, django_assert_num_queries, children
+):
+    standards()
+    topic = TopicFactory(slug="steady")
+    for _ in range(children):
+        published(topic=topic)
+    briefing = add_children(BriefingFactory(topic=topic), count=children)
+    make_live(briefing)
+
+    # briefing with its revision and topic, related briefings, standards summary, topic nav
+    with django_assert_num_queries(4):
+        response = client.get(briefing.get_absolute_url())
+    assert response.status_code == 200
+    assert response.text.count('class="qa-pair"') == children
+
+
+def test_listing_query_count_is_constant(client, django_assert_num_queries):
+    for _ in range(12):
+        published()
+    # count for pagination, the page of briefings, topic nav
+    with django_assert_num_queries(3):
+        client.get("/")
+
+
+def test_pages_are_cached_for_readers_and_cleared_by_publication(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    published(headline="First story")
+    assert "First story" in client.get("/").text
+    with django_assert_num_queries(0):
+        client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        published(headline="Second story")
+    assert "Second story" in client.get("/").text

@@ -1,0 +1,65 @@
+import pytest
+from django.core.management import call_command
+
+from briefings.models import Briefing, EditorsNote, Topic
+from newsroom.models import User
+from sources.models import Outlet
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_demo_has_published_briefings_over_topics_and_outlets(demo):
+    live = Briefing.objects.published()
+    assert live.count() >= 6
+    assert Topic.objects.filter(briefings__in=live).distinct().count() >= 2
+    assert Outlet.objects.filter(items__briefings__in=live).distinct().count() >= 3
+    for briefing in live:
+        page = briefing.live_revision.as_briefing()
+        assert len(page.takeaways_list) >= 3
+        assert [s.heading for s in page.sections_list][:3] == [
+            "What happened",
+            "Why it matters",
+            "What to watch next",
+        ]
+        assert page.source is not None
+
+
+def test_demo_includes_qa_ai_disclosure_an_image_and_a_draft(demo):
+    live = list(Briefing.objects.published())
+    with_qa = [b for b in live if b.live_revision.data["qa_blocks"]]
+    disclosed = [
+        b
+        for b in live
+        if any(n["kind"] == EditorsNote.Kind.AI_DISCLOSURE for n in b.live_revision.data["notes"])
+    ]
+    assert len(with_qa) >= 2
+    assert len(disclosed) >= 2
+    illustrated = [b for b in live if b.lead_image]
+    assert illustrated and illustrated[0].lead_image_credit
+    assert illustrated[0].lead_image.storage.exists(illustrated[0].lead_image.name)
+    assert Briefing.objects.filter(status=Briefing.Status.DRAFT).exists()
+
+
+def test_demo_log_ins_work_and_seeding_twice_changes_nothing(demo, client):
+    counts = (Briefing.objects.count(), User.objects.count(), Outlet.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Briefing.objects.count(), User.objects.count(), Outlet.objects.count()) == counts
+    assert client.login(username="writer", password="writer-demo-pass")
+    assert client.get("/admin/").status_code == 200
+    assert client.login(username="editor", password="editor-demo-pass")
+
+
+def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_MODE = False
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="writer").exists()

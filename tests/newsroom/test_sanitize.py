@@ -1,0 +1,89 @@
+import pytest
+
+from briefings.models import Section
+from newsroom.sanitize import is_safe_url, sanitize_html, strip_tags
+from tests.factories import BriefingFactory
+
+
+@pytest.mark.parametrize(
+    ("hostile", "expected"),
+    [
+        ("<p>Hi<script>alert(1)</script></p>", "<p>Hialert(1)</p>"),
+        ('<p onclick="steal()">Text</p>', "<p>Text</p>"),
+        ('<img src=x onerror="alert(1)">', ""),
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="javascript:123">x</a>', "<a>x</a>"),
+        ('<a href="java\tscript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href=" JAVASCRIPT:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "<a>x</a>"),
+        ('<a href="vbscript:msgbox">x</a>', "<a>x</a>"),
+        ("<iframe src='https://evil.example'></iframe><p>ok</p>", "<p>ok</p>"),
+        ("<style>p{}</style><p>ok</p>", "p{}<p>ok</p>"),
+        ("<!-- secret --><p>ok</p>", "<p>ok</p>"),
+        ('<h1>Title</h1><h2 style="color:red">Sub</h2>', "Title<h2>Sub</h2>"),
+        ('<h2 id="x y">Bad anchor</h2>', "<h2>Bad anchor</h2>"),
+        ("<svg><a xlink:href='javascript:alert(1)'>x</a></svg>", "<a>x</a>"),
+    ],
+)
+def test_hostile_html_is_cleaned(hostile, expected):
+    assert sanitize_html(hostile) == expected
+
+
+def test_allowed_markup_is_kept():
+    html = (
+        '<h2 id="corrections">Corrections</h2><h3>Sub</h3><h4>Small</h4>'
+        "<p>A <em>big</em> and <strong>bold</strong> claim.<br></p>"
+        "<ul><li>one</li></ul><ol><li>two</li></ol><blockquote>quoted</blockquote>"
+        '<p><a href="/standards/">ours</a> <a href="mailto:desk@example.org">mail</a></p>'
+    )
+    assert sanitize_html(html) == html
+
+
+def test_links_to_other_sites_get_noopener():
+    assert sanitize_html('<a href="https://example.org/a">x</a>') == (
+        '<a href="https://example.org/a" rel="noopener">x</a>'
+    )
+
+
+def test_a_supplied_rel_is_replaced_on_outside_links():
+    cleaned = sanitize_html('<a href="https://example.org/" rel="opener">x</a>')
+    assert 'rel="noopener"' in cleaned
+    assert 'rel="opener"' not in cleaned
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.org/", True),
+        ("http://example.org/", True),
+        ("mailto:a@example.org", True),
+        ("/relative/path", True),
+        ("#anchor", True),
+        ("javascript:123", False),
+        ("JavaScript:void(0)", False),
+        ("\x01javascript:alert(1)", False),
+        ("ftp://example.org/", False),
+        ("data:text/plain,hi", False),
+    ],
+)
+def test_is_safe_url(url, safe):
+    assert is_safe_url(url) is safe
+
+
+def test_strip_tags_leaves_plain_text():
+    assert strip_tags("<p>Hello <b>there</b>\n\n<script>x</script></p>") == "Hello there x"
+
+
+@pytest.mark.django_db
+def test_rich_text_is_sanitized_whatever_saves_it():
+    briefing = BriefingFactory()
+    section = Section.objects.create(
+        briefing=briefing, position=1, heading="H", body="<p>ok</p><script>bad()</script>"
+    )
+    assert section.body == "<p>ok</p>bad()"
+    Section.objects.filter(pk=section.pk).update(body='<p onclick="x()">via update</p>')
+    assert Section.objects.get(pk=section.pk).body == "<p>via update</p>"
+    Section.objects.bulk_create(
+        [Section(briefing=briefing, position=2, heading="B", body="<iframe></iframe><p>b</p>")]
+    )
+    assert Section.objects.get(position=2).body == "<p>b</p>"
