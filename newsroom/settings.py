@@ -139,8 +139,14 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Feed fetching (sources app).
+# Feed fetching (sources app; see docs/feeds.md).
 FEEDS_ALLOW_PRIVATE_ADDRESSES = env.bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", default=False)
+FEEDS_ALLOWED_PRIVATE_NETWORKS = env.list("FEEDS_ALLOWED_PRIVATE_NETWORKS", default=[])
+FEEDS_CONNECT_TIMEOUT = env.float("FEEDS_CONNECT_TIMEOUT", default=5.0)
+FEEDS_READ_TIMEOUT = env.float("FEEDS_READ_TIMEOUT", default=20.0)
+FEEDS_MAX_BYTES = env.int("FEEDS_MAX_BYTES", default=10 * 1024 * 1024)
+FEEDS_MAX_REDIRECTS = env.int("FEEDS_MAX_REDIRECTS", default=5)
+FEEDS_MAX_BACKOFF = env.int("FEEDS_MAX_BACKOFF", default=6 * 60 * 60)
 
 # Workflow: an editor may not approve a briefing they wrote themselves.
 WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", default=True)

@@ -101,3 +101,120 @@ def standards(**kwargs) -> StandardsVersion:
         "change_summary": "First version.",
     }
     return StandardsVersion.objects.create(**{**defaults, **kwargs})
+
+
+# Feeds (sources app).
+from sources.models import Feed  # noqa: E402
+
+
+class FeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feed
+
+    outlet = factory.SubFactory(OutletFactory)
+    url = factory.Sequence(lambda n: f"https://feeds{n}.example/feed.xml")
+    title = factory.Sequence(lambda n: f"Feed {n}")
+
+
+# Workflow helpers (briefings' workflow tests and browser tests).
+
+WORKFLOW_STATES = [
+    "draft",
+    "in_review",
+    "changes_requested",
+    "scheduled",
+    "published",
+    "published_changes",
+    "withdrawn",
+]
+
+
+def complete_briefing(author=None, **kwargs) -> Briefing:
+    """A draft by ``author`` that meets the publication checklist."""
+    briefing = BriefingFactory(created_by=author, **kwargs)
+    if author is not None:
+        briefing.authors.add(author)
+    for n in range(1, 4):
+        Takeaway.objects.create(briefing=briefing, position=n, text=f"Takeaway {n}")
+    Section.objects.create(
+        briefing=briefing, position=1, heading="What happened", body="<p>First version.</p>"
+    )
+    return briefing
+
+
+def briefing_in_state(state: str, writer, editor, **kwargs) -> Briefing:
+    """A complete briefing written by ``writer``, moved to ``state`` through the workflow
+    (``editor`` reviews it); ``published_changes`` is published with an unpublished edit."""
+    from datetime import timedelta
+
+    from briefings import workflow
+
+    briefing = complete_briefing(writer, **kwargs)
+    if state == "draft":
+        return briefing
+    workflow.submit_for_review(writer, briefing)
+    if state == "changes_requested":
+        workflow.request_changes(editor, briefing, "Please check the second takeaway.")
+    elif state == "scheduled":
+        workflow.schedule(editor, briefing, timezone.now() + timedelta(days=1))
+    elif state in {"published", "published_changes", "withdrawn"}:
+        workflow.publish(editor, briefing)
+    if state == "published_changes":
+        Section.objects.filter(briefing=briefing).update(body="<p>Second version.</p>")
+        Briefing.objects.filter(pk=briefing.pk).update(has_unpublished_changes=True)
+    if state == "withdrawn":
+        workflow.withdraw(editor, briefing, "The source retracted its report.")
+    briefing.refresh_from_db()
+    return briefing
+
+
+def change_form_data(briefing: Briefing, **fields) -> dict:
+    """POST data for the briefing's admin change form as it would come back unchanged, with
+    every child row, plus ``fields`` (e.g. ``dek=...`` or ``takeaways-0-text=...``)."""
+    briefing.refresh_from_db()
+    data = {
+        "headline": briefing.headline,
+        "slug": briefing.slug,
+        "dek": briefing.dek,
+        "topic": str(briefing.topic_id),
+        "work_type": briefing.work_type,
+        "attribution_kind": briefing.attribution_kind,
+        "source_item": str(briefing.source_item_id or ""),
+        "lead_image_alt": briefing.lead_image_alt,
+        "lead_image_caption": briefing.lead_image_caption,
+        "lead_image_credit": briefing.lead_image_credit,
+        "lead_image_source_type": briefing.lead_image_source_type,
+        "version": str(briefing.version),
+    }
+    authors = [str(pk) for pk in briefing.authors.values_list("pk", flat=True)]
+    if briefing.ai_assisted:
+        data["ai_assisted"] = "on"
+    children = {
+        "takeaways": (Takeaway, ["text"]),
+        "sections": (Section, ["heading", "body"]),
+        "qa_blocks": (QABlock, ["question", "answer"]),
+        "notes": (EditorsNote, ["kind", "body"]),
+        "citations": (Citation, ["title", "url", "publisher"]),
+    }
+    for prefix, (model, names) in children.items():
+        rows = list(model.objects.filter(briefing=briefing).order_by("position"))
+        data |= {
+            f"{prefix}-TOTAL_FORMS": str(len(rows)),
+            f"{prefix}-INITIAL_FORMS": str(len(rows)),
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+        for index, row in enumerate(rows):
+            data |= {
+                f"{prefix}-{index}-id": str(row.pk),
+                f"{prefix}-{index}-briefing": str(briefing.pk),
+                f"{prefix}-{index}-position": str(row.position),
+            }
+            for name in names:
+                data[f"{prefix}-{index}-{name}"] = getattr(row, name)
+            if model is EditorsNote:
+                local = timezone.localtime(row.created_at)
+                data[f"{prefix}-{index}-created_at_0"] = local.strftime("%Y-%m-%d")
+                data[f"{prefix}-{index}-created_at_1"] = local.strftime("%H:%M:%S")
+    data.update(fields)
+    return {**data, "authors": authors} if "authors" not in fields else data

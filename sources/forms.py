@@ -1,0 +1,31 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import SourceItem
+from .urlnorm import canonicalize_url
+
+
+class SourceItemForm(forms.ModelForm):
+    """An item in the inbox; one added by hand is checked against what is already there."""
+
+    class Meta:
+        model = SourceItem
+        fields = ["outlet", "url", "title", "summary", "author", "published_at", "status"]
+
+    def clean_url(self) -> str:
+        url = canonicalize_url(self.cleaned_data["url"])
+        duplicate = SourceItem.objects.filter(url=url).exclude(pk=self.instance.pk).first()
+        if duplicate is not None:
+            link = reverse("admin:sources_sourceitem_change", args=[duplicate.pk])
+            raise ValidationError(
+                format_html(
+                    'This story is already in the inbox: <a href="{}">{}</a> ({}).',
+                    link,
+                    duplicate.title,
+                    duplicate.get_status_display(),
+                ),
+                code="duplicate",
+            )
+        return url

@@ -1,0 +1,63 @@
+"""/sources/ and /sources/<slug>/: the outlets we discover from and what began at each."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from briefings.workflow import make_live
+from tests.factories import BriefingFactory, OutletFactory, SourceItemFactory, add_children
+
+pytestmark = pytest.mark.django_db
+
+
+def published_from(outlet, headline: str, url: str):
+    item = SourceItemFactory(outlet=outlet, url=url, title=f"Original of {headline}")
+    briefing = add_children(BriefingFactory(headline=headline, source_item=item))
+    make_live(briefing)
+    return briefing
+
+
+def test_sources_page_lists_outlets_with_their_published_briefing_counts(client):
+    harbour = OutletFactory(name="Harbour Daily", description="A coastal daily.")
+    OutletFactory(name="Valley Weekly")
+    published_from(harbour, "Pier reopens", "https://harbour.example/pier")
+    BriefingFactory(source_item=SourceItemFactory(outlet=harbour))  # a draft: not counted
+    html = client.get(reverse("briefings:outlets")).text
+    assert "Harbour Daily</a> — 1 briefing. A coastal daily." in html
+    assert "Valley Weekly</a> — 0 briefings" in html
+    assert html.index("Harbour Daily") < html.index("Valley Weekly")
+    assert f'href="{harbour.homepage}" rel="noopener">Visit Harbour Daily' in html
+
+
+def test_outlet_page_lists_its_published_briefings_with_links_to_the_originals(client):
+    harbour, valley = OutletFactory(name="Harbour Daily"), OutletFactory(name="Valley Weekly")
+    published_from(harbour, "Pier reopens", "https://harbour.example/pier")
+    published_from(valley, "Bridge closes", "https://valley.example/bridge")
+    BriefingFactory(headline="Draft from harbour", source_item=SourceItemFactory(outlet=harbour))
+    html = client.get(harbour.get_absolute_url()).text
+    assert "Briefings that began at Harbour Daily" in html
+    assert "Pier reopens" in html
+    assert 'Original: <a href="https://harbour.example/pier" rel="noopener">' in html
+    assert "Bridge closes" not in html
+    assert "Draft from harbour" not in html
+
+
+def test_outlet_page_without_briefings_says_so_and_unknown_outlets_are_404(client):
+    outlet = OutletFactory()
+    assert "No published briefings began from this outlet yet." in (
+        client.get(outlet.get_absolute_url()).text
+    )
+    assert client.get(reverse("briefings:outlet", args=["no-such-outlet"])).status_code == 404
+
+
+def test_outlet_page_costs_the_same_queries_for_one_or_five_briefings(client):
+    outlet = OutletFactory()
+    counts = []
+    for n in range(5):
+        published_from(outlet, f"Story {n}", f"https://harbour.example/{n}")
+        if n in {0, 4}:
+            with CaptureQueriesContext(connection) as queries:
+                client.get(outlet.get_absolute_url(), {"n": n})  # bypasses the page cache
+            counts.append(len(queries))
+    assert counts[0] == counts[1]
