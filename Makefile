@@ -49,5 +49,13 @@ format: install
 check: install
 	$(TEST_ENV) $(BIN)/python manage.py check
 
+# The background worker for django.tasks (the alternative to cron; see docs/feeds.md).
+worker: install
+	$(BIN)/python manage.py db_worker
+
+# Benchmarks print figures (see docs/performance.md); they use DATABASE_URL, PostgreSQL ideally.
+bench: install
+	$(TEST_ENV) $(BIN)/python bench/ingest_feed.py
+
 clean:
 	rm -rf $(VENV) var

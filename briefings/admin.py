@@ -1,9 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 
 from newsroom.cache import clear_public_pages
 
+from . import permissions
 from .models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -15,6 +21,7 @@ from .models import (
     Takeaway,
     Topic,
 )
+from .workflow_admin import WorkflowAdminMixin
 
 # Positions are moved this far out of the way while a formset is renumbered.
 _POSITION_OFFSET = 1_000_000
@@ -30,9 +37,23 @@ class OrderedChildForm(forms.ModelForm):
 
 
 class OrderedInline:
+    """Children follow their briefing: editable exactly when the briefing is."""
+
     form = OrderedChildForm
     extra = 0
     ordering = ["position"]
+
+    def _briefing_editable(self, request, obj) -> bool:
+        return obj is None or permissions.can_edit(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._briefing_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._briefing_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._briefing_editable(request, obj)
 
 
 def save_ordered_formset(formset, parent) -> None:
@@ -93,10 +114,81 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class BriefingForm(forms.ModelForm):
+    """The briefing form, carrying the version it was loaded at (optimistic locking)."""
+
+    # Not the model field (which the form never writes): the version this form was loaded at.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        wide = {"class": "vLargeTextField"}
+        widgets = {
+            "headline": forms.TextInput(attrs=wide),
+            "dek": forms.Textarea(attrs={**wide, "rows": 2}),
+            "lead_image_alt": forms.TextInput(attrs=wide),
+            "lead_image_caption": forms.TextInput(attrs=wide),
+            "lead_image_credit": forms.TextInput(attrs=wide),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Runs inside the admin's transaction: the row stays locked until the save is done.
+        current = (
+            Briefing.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if cleaned.get("version") != current:
+            raise ValidationError(conflict_message(self.instance), code="conflict")
+        return cleaned
+
+
+def conflict_message(briefing: Briefing):
+    change_url = reverse("admin:briefings_briefing_change", args=[briefing.pk])
+    history_url = reverse("admin:briefings_briefing_history", args=[briefing.pk])
+    compare_url = reverse("admin:briefings_briefing_compare", args=[briefing.pk])
+    return format_html(
+        "Someone else saved this briefing after you opened it, so your changes were "
+        "<strong>not saved</strong> (nothing was overwritten). Your text is still in the form "
+        'below. <a href="{}" target="_blank">Open the current version</a> in a new tab, see '
+        '<a href="{}" target="_blank">who changed what</a> or '
+        '<a href="{}" target="_blank">compare it with the live page</a>, then reload this '
+        "page and make your changes again.",
+        change_url,
+        history_url,
+        compare_url,
+    )
+
+
 @admin.register(Briefing)
-class BriefingAdmin(admin.ModelAdmin):
-    list_display = ["headline", "topic", "status", "work_type", "published_at", "modified_at"]
-    list_filter = ["status", "topic", "work_type", "attribution_kind", "ai_assisted"]
+class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    form = BriefingForm
+    list_display = [
+        "headline",
+        "topic",
+        "status",
+        "live",
+        "has_unpublished_changes",
+        "work_type",
+        "published_at",
+        "modified_at",
+    ]
+    list_filter = [
+        "status",
+        "has_unpublished_changes",
+        "topic",
+        "work_type",
+        "attribution_kind",
+        "ai_assisted",
+    ]
     list_select_related = ["topic"]
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"
@@ -121,6 +213,62 @@ class BriefingAdmin(admin.ModelAdmin):
         ("Sourcing", {"fields": ["attribution_kind", "source_item", "ai_assisted"]}),
         ("Publication", {"fields": ["status", "published_at"]}),
     ]
+
+    class Media:
+        css = {"all": ["admin-extra/workflow.css"]}
+        js = ["admin-extra/checklist.js"]
+
+    @admin.display(boolean=True, description="Live")
+    def live(self, obj):
+        return obj.is_live
+
+    # Permissions: the rules live in briefings.permissions; the admin only asks.
+
+    def get_queryset(self, request):
+        return permissions.visible_briefings(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or permissions.can_view(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit(request.user, obj))
+
+    def _visible(self, request, object_id) -> Briefing:
+        """The briefing, or 404 when this user may not know it exists."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such briefing.")
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self._visible(request, object_id)
+        context = {**self.workflow_context(request, obj), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._visible(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    # The form.
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, {**opts}) for name, opts in super().get_fieldsets(request, obj)]
+        if obj is not None and self.has_change_permission(request, obj):
+            first = fieldsets[0][1]
+            first["fields"] = [*first["fields"], "version"]
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # ``version`` is the form's own hidden field, not the (non-editable) model field.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [name for name in fields if name != "version"]
+        return super().get_form(request, obj, change, **kwargs)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_live else None
@@ -156,7 +304,21 @@ class BriefingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        # The row is locked and its version checked (BriefingForm.clean). Only the form's
+        # fields are written, so a transition made meanwhile is never undone.
+        obj.version = form.cleaned_data["version"] + 1
+        names = {f.name for f in Briefing._meta.concrete_fields if f.name in form.cleaned_data}
+        obj.save(update_fields=[*names, "version", "modified_at"])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        briefing = form.instance
+        edited = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        if change and edited and briefing.live_revision_id:
+            Briefing.objects.filter(pk=briefing.pk).update(has_unpublished_changes=True)
+            briefing.has_unpublished_changes = True
 
     def save_formset(self, request, form, formset, change):
         save_ordered_formset(formset, form.instance)

@@ -10,4 +10,12 @@ urlpatterns = [
     path("standards/", views.standards, name="standards"),
     path("sources/", views.outlet_list, name="outlets"),
     path("sources/<slug:slug>/", views.outlet_detail, name="outlet"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("preview/<int:pk>/", views.preview, name="preview"),
+    path(
+        "preview/<int:pk>/revisions/<int:number>/",
+        views.revision_preview,
+        name="revision_preview",
+    ),
+    path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

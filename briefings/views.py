@@ -1,13 +1,19 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from newsroom.cache import public_page
+from newsroom.fields import SanitizedHTML
 from sources.models import Outlet
 
-from .models import Briefing, StandardsVersion, Topic
+from . import permissions
+from .models import Briefing, EditorsNote, PreviewLink, Revision, StandardsVersion, Topic
 
 PAGE_SIZE = 12
 
@@ -108,3 +114,89 @@ class OutletBriefingList(BriefingList):
 
 
 outlet_detail = public_page(OutletBriefingList.as_view())
+
+
+def _private(response):
+    """Previews are for the people reviewing them: never indexed, never cached."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@login_required(login_url="admin:login")
+def preview(request, pk):
+    """The working copy (draft or proposed change) rendered by the public template."""
+    briefing = get_object_or_404(permissions.visible_briefings(request.user), pk=pk)
+    page = Revision.unsaved(briefing).as_briefing()
+    label = (
+        "the proposed changes to this live briefing"
+        if briefing.is_live
+        else f"{briefing.get_status_display().lower()}, not published"
+    )
+    return _private(render_briefing(request, briefing, page, preview=label))
+
+
+@never_cache
+@login_required(login_url="admin:login")
+def revision_preview(request, pk, number):
+    """An earlier revision, as readers saw (or will see) it."""
+    briefing = get_object_or_404(permissions.visible_briefings(request.user), pk=pk)
+    revision = get_object_or_404(briefing.revisions.select_related("topic"), number=number)
+    when = timezone.localtime(revision.created_at)
+    state = "the live revision" if revision.pk == briefing.live_revision_id else "an earlier one"
+    label = f"revision {revision.number}, frozen {when:%Y-%m-%d %H:%M} ({state})"
+    return _private(render_briefing(request, briefing, revision.as_briefing(), preview=label))
+
+
+@never_cache
+def shared_preview(request, token):
+    """What a preview share link shows someone without an account: this briefing only."""
+    link = get_object_or_404(PreviewLink.objects.select_related("briefing"), token=token)
+    if not link.is_active:
+        context = {"link": link}
+        return _private(render(request, "briefings/preview_link_expired.html", context, status=410))
+    briefing = link.briefing
+    if briefing.status == Briefing.Status.WITHDRAWN:
+        raise Http404("No briefing at this address.")
+    page = Revision.unsaved(briefing).as_briefing()
+    until = timezone.localtime(link.expires_at)
+    label = f"shared for review until {until:%-d %B %Y, %H:%M}"
+    return _private(render_briefing(request, briefing, page, preview=label))
+
+
+CORRECTIONS_PAGE_SIZE = 30
+
+
+@public_page
+def corrections(request):
+    """The public corrections log: every dated note on a live page, newest first.
+
+    Notes are read from live revisions (not working copies), so an unpublished note never
+    shows; one query loads the revisions that have any.
+    """
+    briefings = (
+        Briefing.objects.published()
+        .filter(live_revision__corrected_at__isnull=False)
+        .select_related("live_revision")
+        .only("slug", "live_revision__headline", "live_revision__data")
+    )
+    entries = []
+    for briefing in briefings:
+        for note in briefing.live_revision.data.get("notes", []):
+            if note.get("kind") not in EditorsNote.DATED_KINDS:
+                continue
+            entries.append(
+                {
+                    "briefing": briefing,
+                    "headline": briefing.live_revision.headline,
+                    "kind": note["kind"],
+                    "kind_label": EditorsNote.Kind(note["kind"]).label,
+                    "date": parse_datetime(note.get("created_at") or ""),
+                    "body": SanitizedHTML(note.get("body") or ""),
+                }
+            )
+    entries.sort(key=lambda entry: (entry["date"] is not None, entry["date"]), reverse=True)
+    paginator = Paginator(entries, CORRECTIONS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"entries": page.object_list, "page_obj": page, "paginator": paginator}
+    return render(request, "briefings/corrections.html", context)

@@ -75,11 +75,3 @@ def sanitize_html(html: str) -> str:
     if not html:
         return ""
     return _cleaner.clean(html).strip()
-
-
-def strip_tags(html: str) -> str:
-    """Plain text with no markup at all (for summaries from outside sources)."""
-    if not html:
-        return ""
-    text = bleach.clean(html, tags=set(), strip=True, strip_comments=True)
-    return re.sub(r"\s+", " ", text).strip()

@@ -1,7 +1,9 @@
 from .briefing import Briefing, BriefingQuerySet, Topic
 from .children import HOUSE_SECTIONS, Citation, EditorsNote, QABlock, Section, Takeaway
+from .preview_link import PreviewLink
 from .revision import Revision
 from .standards import StandardsVersion
+from .transition import Transition
 
 __all__ = [
     "HOUSE_SECTIONS",
@@ -9,10 +11,12 @@ __all__ = [
     "BriefingQuerySet",
     "Citation",
     "EditorsNote",
+    "PreviewLink",
     "QABlock",
     "Revision",
     "Section",
     "StandardsVersion",
     "Takeaway",
     "Topic",
+    "Transition",
 ]

@@ -25,12 +25,15 @@ class Topic(models.Model):
 
 class BriefingQuerySet(models.QuerySet):
     def published(self, now=None):
-        """Briefings a reader may see: published, or scheduled and due, with a live revision."""
+        """Briefings a reader may see: those with a live revision whose publish time has come,
+        unless withdrawn.
+
+        A published briefing whose next changes are in review (status in review or changes
+        requested) stays public: readers keep seeing its live revision.
+        """
         now = now or timezone.now()
-        return self.filter(
-            Q(status=Briefing.Status.PUBLISHED)
-            | Q(status=Briefing.Status.SCHEDULED, published_at__lte=now),
-            live_revision__isnull=False,
+        return self.filter(live_revision__isnull=False, published_at__lte=now).exclude(
+            status=Briefing.Status.WITHDRAWN
         )
 
     def for_listing(self):
@@ -190,9 +193,18 @@ class Briefing(models.Model):
 
     @property
     def is_live(self) -> bool:
+        """True when readers can see this briefing (its live revision)."""
         return (
             self.live_revision_id is not None
             and self.published_at is not None
-            and self.status in {self.Status.PUBLISHED, self.Status.SCHEDULED}
+            and self.status != self.Status.WITHDRAWN
             and self.published_at <= timezone.now()
         )
+
+    def is_written_by(self, user) -> bool:
+        """The user is on the byline or started the briefing."""
+        if user is None or not user.is_authenticated:
+            return False
+        if self.created_by_id == user.pk:
+            return True
+        return self.pk is not None and self.authors.filter(pk=user.pk).exists()

@@ -4,10 +4,14 @@ Readers are shown the briefing's live revision, never the working copy in the ta
 so an edit reaches them only when an editor publishes it again.
 """
 
+import json
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.dateparse import parse_datetime
 
 from newsroom.fields import RichTextField, SanitizedHTML
 from newsroom.sanitize import sanitize_html
@@ -88,6 +92,20 @@ def snapshot(briefing: Briefing) -> dict:
     return data
 
 
+def normalized(data: dict) -> dict:
+    """``data`` as it reads back from the JSON column (dates as strings, and so on)."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def latest_dated_note(data: dict):
+    dates = [
+        parse_datetime(note["created_at"])
+        for note in data.get("notes", [])
+        if note.get("kind") in EditorsNote.DATED_KINDS and note.get("created_at")
+    ]
+    return max((d for d in dates if d), default=None)
+
+
 class Revision(models.Model):
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -99,6 +117,9 @@ class Revision(models.Model):
     headline = models.CharField(max_length=110)
     dek = models.CharField(max_length=300)
     topic = models.ForeignKey("briefings.Topic", on_delete=models.PROTECT, related_name="+")
+    # The date of the latest correction, clarification or update in ``data``, if any:
+    # the page's "updated" date and what the public corrections log looks for.
+    corrected_at = models.DateTimeField(null=True, blank=True, db_index=True)
     data = models.JSONField(encoder=DjangoJSONEncoder)
 
     class Meta:
@@ -114,15 +135,36 @@ class Revision(models.Model):
     @classmethod
     def freeze(cls, briefing: Briefing, user=None) -> "Revision":
         """Snapshot the working copy of ``briefing`` as its next revision."""
+        return cls.from_data(briefing, snapshot(briefing), user)
+
+    @classmethod
+    def from_data(cls, briefing: Briefing, data: dict, user=None) -> "Revision":
+        """Store ``data`` (a snapshot) as the next revision of ``briefing``."""
         last = briefing.revisions.order_by("-number").values_list("number", flat=True).first()
+        data = normalized(data)
         return cls.objects.create(
             briefing=briefing,
             number=(last or 0) + 1,
             created_by=user,
+            headline=data["briefing"]["headline"],
+            dek=data["briefing"]["dek"],
+            topic_id=data["briefing"]["topic_id"],
+            corrected_at=latest_dated_note(data),
+            data=data,
+        )
+
+    @classmethod
+    def unsaved(cls, briefing: Briefing) -> "Revision":
+        """The working copy as an unsaved revision, for previews and comparisons."""
+        data = normalized(snapshot(briefing))
+        return cls(
+            briefing=briefing,
+            number=0,
             headline=briefing.headline,
             dek=briefing.dek,
             topic_id=briefing.topic_id,
-            data=snapshot(briefing),
+            corrected_at=latest_dated_note(data),
+            data=data,
         )
 
     def as_briefing(self) -> Briefing:
@@ -148,7 +190,8 @@ class Revision(models.Model):
             attname = Briefing._meta.get_field(name).attname
             setattr(briefing, attname, getattr(page, attname))
         briefing.save()
-        briefing.authors.set([author["id"] for author in self.data.get("byline", [])])
+        author_ids = [author["id"] for author in self.data.get("byline", [])]
+        briefing.authors.set(get_user_model().objects.filter(pk__in=author_ids))
         for key, model in CHILDREN.items():
             model.objects.filter(briefing=briefing).delete()
             rows = getattr(page, f"{key}_list")

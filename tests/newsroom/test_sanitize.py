@@ -1,7 +1,8 @@
 import pytest
 
 from briefings.models import Section
-from newsroom.sanitize import is_safe_url, sanitize_html, strip_tags
+from newsroom.plaintext import html_to_text
+from newsroom.sanitize import is_safe_url, sanitize_html
 from tests.factories import BriefingFactory
 
 
@@ -70,8 +71,9 @@ def test_is_safe_url(url, safe):
     assert is_safe_url(url) is safe
 
 
-def test_strip_tags_leaves_plain_text():
-    assert strip_tags("<p>Hello <b>there</b>\n\n<script>x</script></p>") == "Hello there x"
+def test_html_to_text_leaves_plain_readable_text():
+    html = "<p>Fish &amp; <b>chips</b>\n\n<script>x()</script></p><p>&lt;tag&gt;</p>"
+    assert html_to_text(html) == "Fish & chips <tag>"
 
 
 @pytest.mark.django_db

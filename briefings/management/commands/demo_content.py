@@ -230,3 +230,151 @@ message about accuracy.</p>
 <h2 id="ownership">Ownership and funding</h2>
 <p>This is a demonstration publication. It has no owners, advertisers or sponsors.</p>
 """
+
+# Briefings that show every step of the workflow. Invented, like everything above.
+SCHOOL_ROOF_REQUEST = (
+    "Good start. Two things before this can go out: the second takeaway gives a cost the "
+    "source does not mention, so either cite where it comes from or drop it; and 'Why it "
+    "matters' should say which schools are next in line."
+)
+
+WORKFLOW_BRIEFINGS = [
+    {
+        "state": "in_review",
+        "slug": "harbour-ferry-fares-frozen",
+        "headline": "Harbour ferry fares frozen for another year",
+        "dek": "The ferry company will keep single fares at last year's price until next "
+        "spring, after a council subsidy was renewed.",
+        "topic": "cities",
+        "outlet": "harbor-ledger",
+        "work_type": "news",
+        "takeaways": [
+            "Single and return fares stay the same until next spring.",
+            "The council renewed a yearly subsidy that covers the fuel price rise.",
+            "Season tickets for students go down slightly.",
+        ],
+        "sections": [
+            "<p>The harbour ferry company confirmed that fares will not rise this year, after "
+            "the council agreed to renew its running subsidy.</p>",
+            "<p>For people who cross the harbour to work every day, a frozen fare is worth "
+            "more than a small cut elsewhere, because the ferry has no cheaper alternative.</p>",
+            "<p>The subsidy is agreed one year at a time. Watch the council's spring budget "
+            "for whether it continues.</p>",
+        ],
+    },
+    {
+        "state": "changes_requested",
+        "slug": "school-roofs-get-solar-panels",
+        "headline": "Three schools get solar panels on their roofs this summer",
+        "dek": "The district will fit solar panels on three school roofs during the summer "
+        "break, the first part of a plan to cover every school by the end of the decade.",
+        "topic": "climate",
+        "outlet": "northfield-tribune",
+        "work_type": "explainer",
+        "takeaways": [
+            "Three primary schools get panels while pupils are on holiday.",
+            "Each installation will cost roughly as much as a new minibus.",
+            "The district wants every school covered within the decade.",
+        ],
+        "sections": [
+            "<p>The school district announced that work on the first three solar roofs will "
+            "start the day after term ends.</p>",
+            "<p>Schools use most of their electricity in daylight, which makes them a good "
+            "match for solar panels.</p>",
+            "<p>The district will publish a list of the next schools after the summer.</p>",
+        ],
+    },
+    {
+        "state": "scheduled",
+        "slug": "river-festival-road-closures",
+        "headline": "River festival closes the embankment road for a weekend",
+        "dek": "The embankment road will close to traffic from Friday evening to Monday "
+        "morning for the river festival, with buses diverted over the north bridge.",
+        "topic": "cities",
+        "outlet": "harbor-ledger",
+        "work_type": "news",
+        "takeaways": [
+            "The embankment road closes from Friday 7 p.m. to Monday 6 a.m.",
+            "Buses on the river routes cross by the north bridge instead.",
+            "Residents' parking permits remain valid in the side streets.",
+        ],
+        "sections": [
+            "<p>Organisers of the river festival have confirmed the road closure with the "
+            "council's traffic office.</p>",
+            "<p>The embankment is the main route between the two halves of the old town, so "
+            "expect longer journeys across the river all weekend.</p>",
+            "<p>The traffic office will post live updates on its travel page during the "
+            "festival.</p>",
+        ],
+    },
+    {
+        "state": "published_with_changes",
+        "slug": "tram-depot-planning-approved",
+        "headline": "Planners approve a new tram depot on the old goods yard",
+        "dek": "The planning committee approved a depot for the city's new trams on the "
+        "disused goods yard, with conditions on noise at night.",
+        "topic": "cities",
+        "outlet": "civic-data-weekly",
+        "work_type": "news",
+        "takeaways": [
+            "The depot will hold up to forty trams.",
+            "Night-time testing is limited to two hours after midnight.",
+            "Construction is expected to take two years.",
+        ],
+        "sections": [
+            "<p>The planning committee voted to approve the depot after a three-hour meeting.</p>",
+            "<p>Without a depot, the new tram line cannot open: the trams need somewhere to "
+            "be stored and repaired.</p>",
+            "<p>Neighbours can still ask for a review of the noise conditions within six "
+            "weeks.</p>",
+        ],
+        "edited_dek": "The planning committee approved a depot for the city's new trams on the "
+        "disused goods yard, with conditions on noise at night and on lorry traffic.",
+        "edited_takeaway": "Night-time testing is limited to two hours after midnight, and "
+        "lorries may not use the residential side street.",
+    },
+    {
+        "state": "withdrawn",
+        "slug": "water-meter-rollout-paused",
+        "headline": "Water company pauses its smart meter rollout",
+        "dek": "The regional water company has paused fitting smart meters after a batch "
+        "reported readings ten times too high.",
+        "topic": "technology",
+        "outlet": "northfield-tribune",
+        "work_type": "news",
+        "takeaways": [
+            "Fitting of new meters is paused across the region.",
+            "One batch of meters reported readings ten times too high.",
+            "Customers with affected meters will be billed on estimates.",
+        ],
+        "sections": [
+            "<p>The water company stopped installing smart meters on Tuesday.</p>",
+            "<p>Inflated readings could have led to very large bills.</p>",
+            "<p>The company says it will announce a new timetable next month.</p>",
+        ],
+        "withdrawn_reason": "The source report was itself withdrawn by its outlet after the "
+        "water company showed the faulty readings came from a test system, not from "
+        "customers' homes. We could not confirm the pause independently.",
+    },
+]
+
+CORRECTIONS = {
+    "open-data-portal-drops-inspection-records": [
+        (
+            "correction",
+            "<p>An earlier version said five years of records were missing. The portal is "
+            "missing three years of records.</p>",
+        ),
+        (
+            "update",
+            "<p>The city now says the records will return by the end of the quarter.</p>",
+        ),
+    ],
+    "valley-rail-line-gets-night-service": [
+        (
+            "clarification",
+            "<p>We have made clear that the late trains run on Fridays and Saturdays only, "
+            "not every night of the weekend.</p>",
+        ),
+    ],
+}

@@ -1,5 +1,7 @@
-"""Load the demo newsroom: topics, outlets, published briefings, a draft, the standards page
-and demo log-ins. Safe to run again: what exists is left as it is."""
+"""Load the demo newsroom: topics, outlets, briefings in every workflow state (draft, in
+review, changes requested, scheduled, published, published with unpublished changes,
+withdrawn), corrections, the standards page and demo log-ins. Safe to run again: what exists
+is left as it is."""
 
 import io
 from datetime import timedelta
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from briefings import workflow
 from briefings.models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -23,8 +26,10 @@ from briefings.models import (
     StandardsVersion,
     Takeaway,
     Topic,
+    Transition,
 )
 from briefings.workflow import make_live
+from sources.demo import seed_feeds_and_items
 from sources.models import Outlet, SourceItem
 
 from . import demo_content as demo
@@ -35,6 +40,8 @@ DEMO_USERS = [
     ("editor", "editor-demo-pass", "Alex Editor", "Editors"),
     ("standards", "standards-demo-pass", "Robin Standards", "Standards editors"),
 ]
+# Workflow emails go to these addresses (the console in demo mode).
+DEMO_EMAIL_DOMAIN = "newsroom.example"
 
 
 def demo_image() -> ContentFile:
@@ -65,6 +72,17 @@ class Command(BaseCommand):
         else:
             self.create_content(users)
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        seed_feeds_and_items()
+        created = self.create_workflow_examples(users)
+        corrected = self.add_corrections(users)
+        if created or corrected:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Workflow examples loaded: {created} briefing(s), {corrected} note(s)."
+                )
+            )
+        # Addresses come last, so that loading the demo does not send its own emails.
+        self.give_addresses(users)
         self.print_logins()
 
     def create_users(self) -> dict:
@@ -112,11 +130,34 @@ class Command(BaseCommand):
                 title=spec["headline"].replace("What ", "").capitalize(),
                 summary=spec["dek"],
                 published_at=now - timedelta(hours=8 * n + 3),
+                discovered_at=now - timedelta(hours=8 * n + 2),
                 status=SourceItem.Status.USED,
             )
             briefing = self.create_briefing(spec, topics, writer, item)
             self.add_notes(briefing, spec, editor)
-            make_live(briefing, editor, when=now - timedelta(hours=8 * n))
+            when = now - timedelta(hours=8 * n)
+            revision = make_live(briefing, editor, when=when)
+            Transition.objects.bulk_create(
+                [
+                    Transition(
+                        briefing=briefing,
+                        action=Transition.Action.SUBMIT,
+                        from_status=Briefing.Status.DRAFT,
+                        to_status=Briefing.Status.IN_REVIEW,
+                        user=writer,
+                        created_at=when - timedelta(hours=2),
+                    ),
+                    Transition(
+                        briefing=briefing,
+                        action=Transition.Action.PUBLISH,
+                        from_status=Briefing.Status.IN_REVIEW,
+                        to_status=Briefing.Status.PUBLISHED,
+                        user=editor,
+                        created_at=when,
+                        revision=revision,
+                    ),
+                ]
+            )
         draft = Briefing.objects.create(
             slug=demo.DRAFT["slug"],
             headline=demo.DRAFT["headline"],
@@ -189,3 +230,76 @@ class Command(BaseCommand):
         for n, note in enumerate(notes, 1):
             note.briefing, note.position = briefing, n
         EditorsNote.objects.bulk_create(notes)
+
+    @transaction.atomic
+    def create_workflow_examples(self, users) -> int:
+        """One briefing in each workflow state, moved there through the workflow itself."""
+        writer, editor = users["writer"], users["editor"]
+        now = timezone.now()
+        created = 0
+        for n, spec in enumerate(demo.WORKFLOW_BRIEFINGS):
+            if Briefing.objects.filter(slug=spec["slug"]).exists():
+                continue
+            topic = Topic.objects.filter(slug=spec["topic"]).first()
+            outlet = Outlet.objects.filter(slug=spec["outlet"]).first()
+            if topic is None or outlet is None:
+                continue
+            item, _ = SourceItem.objects.get_or_create(
+                url=f"{outlet.homepage}stories/{spec['slug']}",
+                defaults={
+                    "outlet": outlet,
+                    "guid": f"{outlet.slug}-workflow-{n}",
+                    "title": spec["headline"],
+                    "summary": spec["dek"],
+                    "published_at": now - timedelta(hours=n + 1),
+                    "discovered_at": now - timedelta(hours=n, minutes=30),
+                    "status": SourceItem.Status.USED,
+                },
+            )
+            briefing = self.create_briefing(spec, {spec["topic"]: topic}, writer, item)
+            self.add_notes(briefing, spec, editor)
+            self.move_through_workflow(briefing, spec, writer, editor, now)
+            created += 1
+        return created
+
+    def move_through_workflow(self, briefing, spec, writer, editor, now) -> None:
+        state = spec["state"]
+        workflow.submit_for_review(writer, briefing)
+        if state == "changes_requested":
+            workflow.request_changes(editor, briefing, demo.SCHOOL_ROOF_REQUEST)
+        elif state == "scheduled":
+            tomorrow = timezone.localtime(now + timedelta(days=1))
+            when = tomorrow.replace(hour=7, minute=0, second=0, microsecond=0)
+            workflow.schedule(editor, briefing, when, "Timed for the morning of the closure.")
+        elif state == "published_with_changes":
+            workflow.publish(editor, briefing)
+            briefing.refresh_from_db()
+            briefing.dek = spec["edited_dek"]
+            briefing.has_unpublished_changes = True
+            briefing.version += 1
+            briefing.save()
+            Takeaway.objects.filter(briefing=briefing, position=2).update(
+                text=spec["edited_takeaway"]
+            )
+        elif state == "withdrawn":
+            workflow.publish(editor, briefing)
+            workflow.withdraw(editor, briefing, spec["withdrawn_reason"])
+
+    @transaction.atomic
+    def add_corrections(self, users) -> int:
+        """Dated public notes on published briefings, so the corrections log has entries."""
+        added = 0
+        for slug, notes in demo.CORRECTIONS.items():
+            briefing = Briefing.objects.filter(slug=slug).select_related("live_revision").first()
+            if briefing is None or not briefing.is_live or briefing.live_revision.corrected_at:
+                continue
+            for kind, body in notes:
+                workflow.add_correction(users["editor"], briefing, kind, body)
+                added += 1
+        return added
+
+    def give_addresses(self, users) -> None:
+        for user in users.values():
+            if not user.email:
+                user.email = f"{user.username}@{DEMO_EMAIL_DOMAIN}"
+                user.save(update_fields=["email"])

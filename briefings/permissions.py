@@ -1,0 +1,134 @@
+"""Who may do what with a briefing: the one place that decides.
+
+Roles are Django groups with permissions (created by migrations). On top of the model
+permissions come the rules that depend on the briefing: writers see and edit only their own
+briefings, and only in the states where a writer works on them; an editor does not approve
+a briefing they wrote while ``WORKFLOW_REQUIRE_SECOND_EDITOR`` is on. The admin, the views and
+the workflow functions all ask here; a hidden button is never the check.
+"""
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from .models import Briefing
+
+Status = Briefing.Status
+
+# States in which the working copy may be edited, by role.
+WRITER_EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED})
+EDITOR_EDITABLE = frozenset(
+    {Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.SCHEDULED, Status.PUBLISHED}
+)
+
+# Transition names, as the admin's buttons and URLs call them.
+SUBMIT = "submit"
+REQUEST_CHANGES = "request_changes"
+PUBLISH = "publish"
+SCHEDULE = "schedule"
+UNSCHEDULE = "unschedule"
+WITHDRAW = "withdraw"
+CORRECT = "correct"
+TRANSITIONS = (SUBMIT, REQUEST_CHANGES, PUBLISH, SCHEDULE, UNSCHEDULE, WITHDRAW, CORRECT)
+
+
+def _perm(user, codename: str) -> bool:
+    return user.is_active and user.has_perm(f"briefings.{codename}")
+
+
+def sees_all_briefings(user) -> bool:
+    """Editors see every briefing; so do read-only roles (view without change), such as
+    standards editors. Writers see their own."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser or _perm(user, "edit_others_briefing"):
+        return True
+    return _perm(user, "view_briefing") and not _perm(user, "change_briefing")
+
+
+def visible_briefings(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The briefings ``user`` may open in the admin."""
+    queryset = Briefing.objects.all() if queryset is None else queryset
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return queryset.none()
+    if sees_all_briefings(user):
+        return queryset
+    if not _perm(user, "view_briefing"):
+        return queryset.none()
+    return queryset.filter(Q(created_by=user) | Q(authors=user)).distinct()
+
+
+def can_view(user, briefing: Briefing) -> bool:
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if sees_all_briefings(user):
+        return True
+    return _perm(user, "view_briefing") and briefing.is_written_by(user)
+
+
+def can_edit(user, briefing: Briefing) -> bool:
+    """May ``user`` change the working copy (fields and children) now?"""
+    if not can_view(user, briefing) or not _perm(user, "change_briefing"):
+        return False
+    if user.is_superuser or _perm(user, "edit_others_briefing"):
+        return briefing.status in EDITOR_EDITABLE
+    return briefing.is_written_by(user) and briefing.status in WRITER_EDITABLE
+
+
+def may_approve_own(user, briefing: Briefing) -> bool:
+    """The second pair of eyes: an editor does not approve their own briefing."""
+    if user.is_superuser or not getattr(settings, "WORKFLOW_REQUIRE_SECOND_EDITOR", True):
+        return True
+    return not briefing.is_written_by(user)
+
+
+def has_been_public(briefing: Briefing) -> bool:
+    """Readers have seen (or are seeing) a revision of this briefing."""
+    return briefing.is_live or briefing.status == Status.WITHDRAWN
+
+
+def allowed_transitions(user, briefing: Briefing) -> set[str]:
+    """The transitions ``user`` may make on ``briefing`` in its current state."""
+    if not can_view(user, briefing):
+        return set()
+    allowed = set()
+    status = briefing.status
+    if can_edit(user, briefing) and (
+        status in {Status.DRAFT, Status.CHANGES_REQUESTED}
+        or (status == Status.PUBLISHED and briefing.has_unpublished_changes)
+    ):
+        allowed.add(SUBMIT)
+    if status == Status.IN_REVIEW and _perm(user, "review_briefing"):
+        allowed.add(REQUEST_CHANGES)
+    if _perm(user, "publish_briefing") and may_approve_own(user, briefing):
+        if status in {Status.IN_REVIEW, Status.SCHEDULED}:
+            allowed.add(PUBLISH)
+        if status in {Status.IN_REVIEW, Status.SCHEDULED} and not briefing.is_live:
+            allowed.add(SCHEDULE)  # a page readers already see is not hidden again
+    if status == Status.SCHEDULED and _perm(user, "publish_briefing") and not briefing.is_live:
+        allowed.add(UNSCHEDULE)
+    if briefing.is_live and _perm(user, "withdraw_briefing"):
+        allowed.add(WITHDRAW)
+    if briefing.is_live and _perm(user, "correct_briefing"):
+        allowed.add(CORRECT)
+    return allowed
+
+
+def can(user, transition: str, briefing: Briefing) -> bool:
+    return transition in allowed_transitions(user, briefing)
+
+
+def can_preview(user, briefing: Briefing) -> bool:
+    return can_view(user, briefing)
+
+
+def can_restore(user, briefing: Briefing) -> bool:
+    return can_edit(user, briefing)
+
+
+def can_share(user, briefing: Briefing) -> bool:
+    """May ``user`` create or revoke preview links for someone without an account?"""
+    return (
+        can_view(user, briefing)
+        and briefing.status != Status.WITHDRAWN
+        and _perm(user, "add_previewlink")
+    )

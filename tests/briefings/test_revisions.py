@@ -1,0 +1,119 @@
+"""Revisions: what readers see is frozen at publication; reviewers compare versions and
+anyone who may edit can restore an earlier one."""
+
+import pytest
+
+from briefings import diff, workflow
+from briefings.models import Briefing, Revision
+from tests.factories import UserFactory, briefing_in_state
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def writer():
+    return UserFactory(role="Writers")
+
+
+@pytest.fixture
+def editor():
+    return UserFactory(role="Editors")
+
+
+def test_the_public_page_renders_the_live_revision_not_the_working_copy(client, writer, editor):
+    briefing = briefing_in_state("published_changes", writer, editor)
+    page = client.get(briefing.get_absolute_url()).content.decode()
+    assert "First version." in page
+    assert "Second version." not in page
+
+
+def test_reviewers_see_fields_and_children_compared_with_the_live_revision(client, writer, editor):
+    briefing = briefing_in_state("published_changes", writer, editor)
+    Briefing.objects.filter(pk=briefing.pk).update(headline="A sharper headline")
+    briefing.takeaways.filter(position=3).delete()
+
+    client.force_login(editor)
+    page = client.get(f"/admin/briefings/briefing/{briefing.pk}/compare/").content.decode()
+
+    assert "Revision 1 (live) → the working copy: 3 parts changed." in page
+    assert "<del>First</del>" in page and "<ins>Second</ins>" in page
+    assert "A sharper headline" in page
+    assert "3. Takeaway 3" in page  # a removed child shows on the live side
+
+
+def test_two_revisions_can_be_compared(client, writer, editor):
+    briefing = briefing_in_state("published_changes", writer, editor)
+    workflow.submit_for_review(writer, briefing)
+    workflow.publish(editor, briefing)
+    client.force_login(writer)
+    page = client.get(
+        f"/admin/briefings/briefing/{briefing.pk}/compare/?from=1&to=2"
+    ).content.decode()
+    assert "Revision 1 → revision 2: 1 part changed." in page
+    missing = client.get(f"/admin/briefings/briefing/{briefing.pk}/compare/?from=9")
+    assert missing.status_code == 404
+
+
+def test_an_earlier_revision_can_be_viewed_as_readers_saw_it(client, writer, editor):
+    briefing = briefing_in_state("published_changes", writer, editor)
+    workflow.submit_for_review(writer, briefing)
+    workflow.publish(editor, briefing)
+    client.force_login(writer)
+    response = client.get(f"/preview/{briefing.pk}/revisions/1/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "First version." in page and "Second version." not in page
+    assert "preview-banner" in page and "revision 1" in page
+    client.logout()
+    assert client.get(f"/preview/{briefing.pk}/revisions/1/").status_code == 302
+
+
+def test_restoring_a_revision_fills_the_draft_is_logged_and_stays_private(client, writer, editor):
+    briefing = briefing_in_state("published_changes", writer, editor)
+    workflow.submit_for_review(writer, briefing)
+    workflow.publish(editor, briefing)  # revision 2 says "Second version."
+
+    client.force_login(writer)
+    response = client.post(f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/")
+    assert response.status_code == 302
+
+    briefing.refresh_from_db()
+    assert briefing.sections.get().body == "<p>First version.</p>"
+    assert briefing.has_unpublished_changes
+    assert briefing.live_revision.number == 2
+    event = briefing.transitions.first()
+    assert (event.action, event.user, event.revision.number) == ("restore", writer, 1)
+    client.logout()
+    assert "Second version." in client.get(briefing.get_absolute_url()).content.decode()
+
+
+def test_restoring_bumps_the_version_so_open_forms_get_a_conflict(writer, editor):
+    briefing = briefing_in_state("published", writer, editor)
+    before = briefing.version
+    workflow.restore_revision(writer, briefing, briefing.revisions.get(number=1))
+    briefing.refresh_from_db()
+    assert briefing.version == before + 1
+    assert not briefing.has_unpublished_changes  # restoring the live revision changes nothing
+
+
+def test_word_level_diff_marks_only_what_changed():
+    [row] = diff.compare_lines(["The gate failed twice."], ["The gate failed three times."])
+    assert row.kind == "changed"
+    assert row.old == "The gate failed <del>twice</del>."
+    assert row.new == "The gate failed <ins>three times</ins>."
+
+
+def test_diff_escapes_text_and_reads_rich_text_as_lines():
+    [row] = diff.compare_lines([], ["<script>alert(1)</script>"])
+    assert "<script>" not in row.new
+    assert diff.rich_text_lines("<p>One</p><ul><li>Two</li></ul>") == ["One", "• Two"]
+
+
+def test_unchanged_snapshots_have_no_changed_parts(writer, editor):
+    briefing = briefing_in_state("published", writer, editor)
+    assert diff.changed_parts(briefing.live_revision.data, Revision.unsaved(briefing).data) == []

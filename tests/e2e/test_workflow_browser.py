@@ -1,0 +1,182 @@
+"""The whole editorial path in a real browser: a writer starts a briefing from a source item,
+an editor requests changes, the writer fixes them, the editor publishes, a reader reads it;
+then a later edit stays invisible to readers until the editor publishes it again."""
+
+import pytest
+from django.core import mail
+
+from briefings.models import Briefing
+from tests.factories import SourceItemFactory, TopicFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "correct-horse-battery"
+
+
+class Person:
+    """One browser context (its own cookies) with a screenshot counter shared by all."""
+
+    steps = 0
+
+    def __init__(self, browser, base_url, artifacts, name):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.base_url, self.artifacts, self.name = base_url, artifacts, name
+
+    def log_in(self, username):
+        self.open("/admin/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("input[type=submit]")
+        self.page.wait_for_url("**/admin/")
+
+    def open(self, path):
+        self.page.goto(self.base_url + path)
+
+    def click(self, name):
+        self.page.get_by_role("button", name=name, exact=True).click()
+        self.page.wait_for_load_state()
+
+    def shot(self, what):
+        Person.steps += 1
+        path = self.artifacts / f"{Person.steps:02d}-{self.name}-{what}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+
+    def text(self) -> str:
+        return self.page.inner_text("body")
+
+
+def test_writer_editor_and_reader_walk_the_whole_path(
+    browser, live_server, artifacts, _browser_settings
+):
+    TopicFactory(name="Cities", slug="cities")
+    item = SourceItemFactory(
+        title="Harbour ferry fares frozen for another year",
+        summary="The ferry company keeps fares at last year's price.",
+        outlet__name="Harbor Ledger",
+    )
+    UserFactory(username="sam", role="Writers", email="sam@newsroom.example")
+    UserFactory(username="alex", role="Editors", email="alex@newsroom.example")
+    Person.steps = 0
+    writer = Person(browser, live_server.url, artifacts, "writer")
+    editor = Person(browser, live_server.url, artifacts, "editor")
+    reader = Person(browser, live_server.url, artifacts, "reader")
+
+    # The writer starts a briefing from the discovered item, fills it in and submits it.
+    writer.log_in("sam")
+    writer.open("/admin/sources/sourceitem/")
+    writer.shot("inbox")
+    writer.click("Start a briefing")
+    writer.page.wait_for_url("**/admin/briefings/briefing/*/change/")
+    briefing = Briefing.objects.get(source_item=item)
+    change_path = f"/admin/briefings/briefing/{briefing.pk}/change/"
+    writer.shot("draft-started")
+    assert "3–5 key takeaways" in writer.text()
+
+    writer.page.fill("#id_dek", "Single fares stay at last year's price until spring.")
+    for n, text in enumerate(
+        [
+            "Fares stay the same until next spring.",
+            "The council renewed its yearly subsidy.",
+            "Student season tickets cost a little less.",
+        ]
+    ):
+        writer.page.get_by_text("Add another Takeaway").click()
+        writer.page.fill(f"#id_takeaways-{n}-text", text)
+    for n, body in enumerate(
+        [
+            "<p>The ferry company confirmed fares will not rise this year.</p>",
+            "<p>Daily commuters have no cheaper way across the harbour.</p>",
+            "<p>Watch the council's spring budget.</p>",
+        ]
+    ):
+        writer.page.fill(f"#id_sections-{n}-body", body)
+    # The checklist follows the form before it is saved.
+    writer.page.wait_for_function(
+        "document.querySelectorAll('.wf-checklist .wf-missing').length === 0"
+    )
+    writer.shot("checklist-complete-before-saving")
+    writer.page.click("input[name=_continue]")
+    writer.page.wait_for_load_state()
+    assert "was changed successfully" in writer.text()
+    assert writer.page.locator(".wf-missing").count() == 0
+    writer.shot("filled-in")
+    writer.click("Submit for review")
+    assert "Submitted for review" in writer.text()
+    writer.shot("submitted")
+
+    # The editor asks for changes.
+    editor.log_in("alex")
+    editor.open(change_path)
+    assert editor.page.get_by_role("button", name="Approve and publish").is_visible()
+    editor.shot("review")
+    editor.page.fill("#wf-changes-comment", "Say which routes the frozen fares cover.")
+    editor.click("Request changes")
+    assert "Changes requested" in editor.text()
+    editor.shot("changes-requested")
+
+    # The writer sees the comment, fixes the draft and resubmits.
+    writer.open(change_path)
+    assert "Say which routes the frozen fares cover." in writer.text()
+    writer.shot("sees-request")
+    writer.page.fill("#id_takeaways-0-text", "Fares on both harbour routes stay the same.")
+    writer.page.click("input[name=_continue]")
+    writer.page.wait_for_load_state()
+    writer.click("Submit for review")
+    writer.shot("resubmitted")
+
+    # The editor publishes; a reader sees the page.
+    editor.open(change_path)
+    editor.click("Approve and publish")
+    assert "Published. Readers now see this version." in editor.text()
+    editor.shot("published")
+
+    public_path = Briefing.objects.get(pk=briefing.pk).get_absolute_url()
+    reader.open(public_path)
+    assert "Fares on both harbour routes stay the same." in reader.text()
+    assert "Harbor Ledger" in reader.text()
+    reader.shot("reads-briefing")
+
+    # The writer edits the live briefing; the reader still sees the approved text.
+    writer.open(change_path)
+    writer.page.fill("#id_sections-2-body", "<p>Watch the spring budget vote on 12 March.</p>")
+    writer.page.click("input[name=_continue]")
+    writer.page.wait_for_load_state()
+    assert "Has unpublished changes" in writer.text()
+    writer.shot("edited-live-briefing")
+
+    reader.open(public_path)
+    assert "Watch the council's spring budget." in reader.text()
+    assert "12 March" not in reader.text()
+    reader.shot("still-sees-approved-text")
+
+    writer.open(change_path)
+    writer.click("Submit for review")
+
+    # The editor compares the proposal with the live page, then publishes it.
+    editor.open(change_path)
+    editor.page.get_by_role("link", name="Compare with live").click()
+    editor.page.wait_for_load_state()
+    assert "12 March" in editor.page.inner_text(".wf-diff-changed")
+    editor.shot("compares")
+    editor.open(change_path)
+    editor.click("Publish changes")
+    editor.shot("republished")
+
+    reader.open(public_path)
+    assert "Watch the spring budget vote on 12 March." in reader.text()
+    assert reader.page.url == live_server.url + public_path
+    reader.shot("sees-new-text")
+
+    # The emails went where the workflow says.
+    sent = [(message.subject.split(":")[0], message.to) for message in mail.outbox]
+    assert ("For review", ["alex@newsroom.example"]) in sent
+    assert ("Changes requested", ["sam@newsroom.example"]) in sent
+    assert ("Published", ["sam@newsroom.example"]) in sent
+
+    for person in (writer, editor, reader):
+        person.context.close()
