@@ -154,7 +154,7 @@ class FeedAdmin(admin.ModelAdmin):
 
     def poll_view(self, request, pk):
         feed = get_object_or_404(Feed, pk=pk)
-        if not self.has_change_permission(request, feed):
+        if not self.has_poll_permission(request):
             return HttpResponse("You may not poll feeds.", status=403)
         self._report(request, feed, poll_feed(feed.pk))
         return HttpResponseRedirect(reverse("admin:sources_feed_change", args=[feed.pk]))
@@ -162,7 +162,14 @@ class FeedAdmin(admin.ModelAdmin):
     def _report(self, request, feed: Feed, result: PollResult) -> None:
         self.message_user(request, f"Polled {feed}: {result}", _message_level(result))
 
-    @admin.action(description="Poll the selected feeds now", permissions=["change"])
+    def has_poll_permission(self, request) -> bool:
+        return request.user.has_perm("sources.poll_feed")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["has_poll_permission"] = self.has_poll_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    @admin.action(description="Poll the selected feeds now", permissions=["poll"])
     def poll_now(self, request, queryset):
         for feed in queryset:
             self._report(request, feed, poll_feed(feed.pk))

@@ -114,6 +114,7 @@ class Feed(models.Model):
 
     class Meta:
         ordering = ["outlet__name", "url"]
+        permissions = [("poll_feed", "Can poll feeds on demand")]
 
     def __str__(self) -> str:
         return self.title or self.url

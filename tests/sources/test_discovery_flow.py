@@ -1,5 +1,5 @@
-"""From the admin: add an outlet and a feed, poll it, start a briefing from an item, publish;
-the public page attributes the outlet and links the original item."""
+"""From the admin, as a writer: add an outlet and a feed, poll it, start a briefing from an
+item; once published, the public page attributes the outlet and links the original item."""
 
 import pytest
 from django.urls import reverse
@@ -18,8 +18,8 @@ def test_outlet_and_feed_added_in_the_admin_end_as_an_attributed_public_briefing
     client, feed_server
 ):
     TopicFactory(name="Transport")
-    editor = UserFactory(role="Editors")
-    client.force_login(editor)
+    writer, editor = UserFactory(role="Writers"), UserFactory(role="Editors")
+    client.force_login(writer)
 
     # The outlet and its feed, in one form: the feed is an inline on the outlet's page.
     response = client.post(

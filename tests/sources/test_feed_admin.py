@@ -167,18 +167,20 @@ def test_outlet_page_lists_its_feeds_with_their_health(editor_client):
 
 
 @pytest.mark.parametrize(
-    ("role", "sees_list", "adds", "polls"),
+    ("role", "sees_list", "adds", "changes", "polls"),
     [
-        ("Editors", 200, 200, 302),
-        ("Writers", 200, 403, 403),
-        ("Standards editors", 403, 403, 403),
+        ("Editors", 200, 200, 302, 302),
+        ("Writers", 200, 200, 403, 302),
+        ("Standards editors", 403, 403, 403, 403),
     ],
 )
-def test_feed_permissions_by_role(client, feed_server, role, sees_list, adds, polls):
+def test_feed_permissions_by_role(client, feed_server, role, sees_list, adds, changes, polls):
     client.force_login(UserFactory(role=role))
     feed = FeedFactory(url=feed_server.url("/feeds/atom.xml"))
     assert client.get(CHANGELIST).status_code == sees_list
     assert client.get(reverse("admin:sources_feed_add")).status_code == adds
+    data = {"outlet": feed.outlet.pk, "url": feed.url, "poll_interval": 45, "is_active": "on"}
+    assert client.post(change_url(feed), data).status_code == changes
     assert client.post(poll_url(feed)).status_code == polls
     action = client.post(CHANGELIST, {"action": "poll_now", "_selected_action": [feed.pk]})
     assert feed_server.hits("/feeds/atom.xml") == (2 if polls == 302 else 0)

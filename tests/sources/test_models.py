@@ -52,8 +52,8 @@ def test_deleting_a_feed_keeps_its_items():
 @pytest.mark.parametrize(
     ("group", "codenames"),
     [
-        ("Editors", {"add_feed", "change_feed", "delete_feed", "view_feed"}),
-        ("Writers", {"view_feed"}),
+        ("Editors", {"add_feed", "change_feed", "delete_feed", "view_feed", "poll_feed"}),
+        ("Writers", {"add_feed", "view_feed", "poll_feed"}),
         ("Standards editors", set()),
     ],
 )
