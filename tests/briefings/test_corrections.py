@@ -9,24 +9,9 @@ from django.utils import timezone
 
 from briefings import workflow
 from briefings.models import Briefing, EditorsNote
-from tests.factories import UserFactory, briefing_in_state
+from tests.factories import briefing_in_state
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def writer():
-    return UserFactory(role="Writers")
-
-
-@pytest.fixture
-def editor():
-    return UserFactory(role="Editors")
 
 
 def test_a_correction_appears_at_once_without_publishing_pending_edits(client, writer, editor):

@@ -24,11 +24,6 @@ ALL = set(WORKFLOW_STATES)
 WITH_REVISIONS = {"scheduled", "published", "published_changes", "withdrawn"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people():
     return {
@@ -189,7 +184,6 @@ def test_who_may_make_each_transition(client, people, state, transition):
 
 
 def test_the_second_pair_of_eyes_rule_stops_an_editor_approving_their_own(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     editor = UserFactory(role="Editors")
     briefing = briefing_in_state("in_review", editor, UserFactory(role="Editors"))
     client.force_login(editor)

@@ -12,21 +12,6 @@ from tests.factories import UserFactory, briefing_in_state
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def writer():
-    return UserFactory(role="Writers")
-
-
-@pytest.fixture
-def editor():
-    return UserFactory(role="Editors")
-
-
 def test_authors_and_editors_preview_a_draft_with_a_banner(client, writer, editor):
     draft = briefing_in_state("draft", writer, editor)
     for user in (writer, editor):

@@ -5,24 +5,9 @@ import pytest
 
 from briefings import diff, workflow
 from briefings.models import Briefing, Revision
-from tests.factories import UserFactory, briefing_in_state
+from tests.factories import briefing_in_state
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def writer():
-    return UserFactory(role="Writers")
-
-
-@pytest.fixture
-def editor():
-    return UserFactory(role="Editors")
 
 
 def test_the_public_page_renders_the_live_revision_not_the_working_copy(client, writer, editor):

@@ -207,4 +207,3 @@ def _feed_settings(settings):
     settings.FEEDS_MAX_BYTES = 100_000
     settings.FEEDS_MAX_REDIRECTS = 3
     settings.SITE_URL = "https://news.example.org"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
