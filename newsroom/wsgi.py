@@ -1,6 +1,8 @@
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 application = get_wsgi_application()
+settings.SECRET_KEY  # noqa: B018 - refuse to serve without one (ImproperlyConfigured)

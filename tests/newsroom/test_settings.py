@@ -8,7 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_manage(*args, **env):
+def run(argv, **env):
+    """Run ``argv`` with the production environment: no debug, nothing from the test run."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -16,13 +17,17 @@ def run_manage(*args, **env):
     }
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *argv],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def run_manage(*args, **env):
+    return run(["manage.py", *args], **env)
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -38,7 +43,18 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check")
-    assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+def test_production_refuses_to_serve_without_a_secret_key():
+    for module in ["newsroom.wsgi", "newsroom.asgi"]:
+        result = run(["-c", f"import {module}"], ALLOWED_HOSTS="news.example.org")
+        assert result.returncode != 0
+        assert "The SECRET_KEY setting must not be empty" in result.stderr
+
+
+def test_check_deploy_reports_a_missing_secret_key():
+    result = run_manage("check", "--deploy", ALLOWED_HOSTS="news.example.org")
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_management_commands_run_without_a_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
