@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -87,27 +87,27 @@ def standards(request):
 
 @public_page
 def outlet_list(request):
-    outlets = Outlet.objects.annotate(
-        briefing_count=Count(
-            "items__briefings",
-            filter=Q(items__briefings__in=Briefing.objects.published()),
-            distinct=True,
-        )
+    """Every outlet we discover from, with how many published briefings began there."""
+    counts = dict(
+        Briefing.objects.published()
+        .values_list("live_revision__source_outlet")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
+    outlets = list(Outlet.objects.all())
+    for outlet in outlets:
+        outlet.briefing_count = counts.get(outlet.pk, 0)
     return render(request, "briefings/outlet_list.html", {"outlets": outlets})
 
 
 class OutletBriefingList(BriefingList):
+    """Published briefings whose live revision attributes this outlet."""
+
     template_name = "briefings/outlet_detail.html"
 
     def get_queryset(self):
         self.outlet = get_object_or_404(Outlet, slug=self.kwargs["slug"])
-        return (
-            super()
-            .get_queryset()
-            .filter(source_item__outlet=self.outlet)
-            .select_related("source_item")
-        )
+        return super().get_queryset().filter(live_revision__source_outlet=self.outlet)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(outlet=self.outlet, **kwargs)

@@ -84,7 +84,7 @@ def snapshot(briefing: Briefing) -> dict:
     data["source"] = item and {
         "url": item.url,
         "title": item.title,
-        "outlet": {"name": item.outlet.name, "slug": item.outlet.slug},
+        "outlet": {"id": item.outlet_id, "name": item.outlet.name, "slug": item.outlet.slug},
     }
     for key, model in CHILDREN.items():
         rows = model.objects.filter(briefing=briefing).order_by("position")
@@ -106,6 +106,22 @@ def latest_dated_note(data: dict):
     return max((d for d in dates if d), default=None)
 
 
+def listing_columns(data: dict) -> dict:
+    """The columns copied out of a snapshot, so that listings need not load whole snapshots."""
+    fields = data["briefing"]
+    source = data.get("source") or {}
+    return {
+        "headline": fields["headline"],
+        "dek": fields["dek"],
+        "topic_id": fields["topic_id"],
+        "work_type": fields.get("work_type", ""),
+        "source_outlet_id": (source.get("outlet") or {}).get("id"),
+        "source_url": source.get("url", ""),
+        "source_title": source.get("title", ""),
+        "corrected_at": latest_dated_note(data),
+    }
+
+
 class Revision(models.Model):
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -113,10 +129,17 @@ class Revision(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Copied out of ``data`` so that listings need not load whole snapshots.
+    # Copied out of ``data`` by listing_columns().
     headline = models.CharField(max_length=110)
     dek = models.CharField(max_length=300)
     topic = models.ForeignKey("briefings.Topic", on_delete=models.PROTECT, related_name="+")
+    work_type = models.CharField(max_length=12, choices=Briefing.WorkType.choices, blank=True)
+    # The attribution readers see: the outlet and original item the briefing began from.
+    source_outlet = models.ForeignKey(
+        "sources.Outlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_url = models.URLField(max_length=1000, blank=True)
+    source_title = models.CharField(max_length=500, blank=True)
     # The date of the latest correction, clarification or update in ``data``, if any:
     # the page's "updated" date and what the public corrections log looks for.
     corrected_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -146,26 +169,15 @@ class Revision(models.Model):
             briefing=briefing,
             number=(last or 0) + 1,
             created_by=user,
-            headline=data["briefing"]["headline"],
-            dek=data["briefing"]["dek"],
-            topic_id=data["briefing"]["topic_id"],
-            corrected_at=latest_dated_note(data),
             data=data,
+            **listing_columns(data),
         )
 
     @classmethod
     def unsaved(cls, briefing: Briefing) -> "Revision":
         """The working copy as an unsaved revision, for previews and comparisons."""
         data = normalized(snapshot(briefing))
-        return cls(
-            briefing=briefing,
-            number=0,
-            headline=briefing.headline,
-            dek=briefing.dek,
-            topic_id=briefing.topic_id,
-            corrected_at=latest_dated_note(data),
-            data=data,
-        )
+        return cls(briefing=briefing, number=0, data=data, **listing_columns(data))
 
     def as_briefing(self) -> Briefing:
         """An unsaved Briefing built from the snapshot, with its parts as plain lists."""

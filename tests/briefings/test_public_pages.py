@@ -231,3 +231,27 @@ def test_pages_are_cached_for_readers_and_cleared_by_publication(
     with django_capture_on_commit_callbacks(execute=True):
         published(headline="Second story")
     assert "Second story" in client.get("/").text
+
+
+def test_listings_show_only_published_fields_of_a_briefing(client):
+    from sources.models import SourceItem
+
+    first, second = SourceItemFactory(), SourceItemFactory()
+    briefing = add_children(BriefingFactory(source_item=first, work_type="explainer"))
+    make_live(briefing)
+    Briefing.objects.filter(pk=briefing.pk).update(work_type="sponsored", source_item=second)
+    SourceItem.objects.filter(pk=first.pk).update(url="https://elsewhere.example/changed")
+
+    home = client.get("/").text
+    first_outlet = client.get(first.outlet.get_absolute_url()).text
+    second_outlet = client.get(second.outlet.get_absolute_url()).text
+    sources = client.get("/sources/").text
+
+    assert "Explainer" in home
+    assert "Sponsored" not in home
+    assert briefing.headline in first_outlet
+    assert f'href="{first.url}"' in first_outlet
+    assert "elsewhere.example" not in first_outlet
+    assert briefing.headline not in second_outlet
+    assert f"{first.outlet.name}</a> — 1 briefing" in sources
+    assert f"{second.outlet.name}</a> — 0 briefings" in sources
