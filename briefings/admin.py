@@ -7,7 +7,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
-from newsroom.cache import clear_public_pages
 
 from . import permissions
 from .models import (
@@ -350,7 +349,6 @@ class StandardsVersionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        clear_public_pages()
 
 
 from . import inbox  # noqa: E402, F401  (adds "Start a briefing" to the inbox)

@@ -255,3 +255,38 @@ def test_listings_show_only_published_fields_of_a_briefing(client):
     assert briefing.headline not in second_outlet
     assert f"{first.outlet.name}</a> — 1 briefing" in sources
     assert f"{second.outlet.name}</a> — 0 briefings" in sources
+
+
+@pytest.mark.parametrize("change", ["topic", "outlet", "standards"])
+def test_changes_readers_see_clear_the_page_cache(
+    client, django_capture_on_commit_callbacks, change
+):
+    from sources.models import Outlet
+
+    standards()
+    item = SourceItemFactory()
+    briefing = published(source_item=item)
+    url = {"topic": "/", "outlet": "/sources/", "standards": "/standards/"}[change]
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "topic":
+            briefing.topic.name = "Renamed topic"
+            briefing.topic.save()
+        elif change == "outlet":
+            outlet = Outlet.objects.get(pk=item.outlet_id)
+            outlet.name = "Renamed outlet"
+            outlet.save()
+        else:
+            standards(method_summary="A rewritten method.", change_summary="Rewritten.")
+    expected = {"topic": "Renamed topic", "outlet": "Renamed outlet", "standards": "Rewritten."}
+    assert expected[change] in client.get(url).text
+
+
+def test_made_up_query_strings_are_served_fresh_not_cached(client, django_assert_num_queries):
+    published()
+    client.get("/?utm_source=x")
+    with django_assert_num_queries(3):
+        client.get("/?utm_source=x")
+    client.get("/?page=1")
+    with django_assert_num_queries(0):
+        client.get("/?page=1")

@@ -38,9 +38,15 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         ALLOWED_HOSTS="news.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_about_a_cache_each_process_keeps_to_itself():
+    result = run_manage("check", "--deploy", ALLOWED_HOSTS="news.example.org")
+    assert "newsroom.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_serve_without_a_secret_key():
