@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
-
 from . import permissions
+from .images import clean_upload
 from .models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -134,6 +136,12 @@ class BriefingForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
+    def clean_lead_image(self):
+        image = self.cleaned_data.get("lead_image")
+        if isinstance(image, UploadedFile):
+            return clean_upload(image)
+        return image
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:
@@ -192,7 +200,8 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["source_item", "authors"]
+    autocomplete_fields = ["source_item"]
+    filter_horizontal = ["authors"]
     readonly_fields = ["status", "published_at"]
     inlines = [TakeawayInline, SectionInline, QABlockInline, EditorsNoteInline, CitationInline]
     fieldsets = [
@@ -268,6 +277,15 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
         kwargs["fields"] = [name for name in fields if name != "version"]
         return super().get_form(request, obj, change, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "authors":  # the byline: active staff, by the name readers see
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_staff=True, is_active=True)
+                .order_by("display_name", "username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_live else None

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ..images import lead_image_path
+
 
 class Topic(models.Model):
     """A section of the site, such as Climate or Technology."""
@@ -94,7 +96,7 @@ class Briefing(models.Model):
         "type of work", max_length=12, choices=WorkType.choices, default=WorkType.EXPLAINER
     )
 
-    lead_image = models.ImageField(upload_to="lead-images/%Y/%m/", blank=True)
+    lead_image = models.ImageField(upload_to=lead_image_path, blank=True)
     lead_image_alt = models.CharField("alt text", max_length=250, blank=True)
     lead_image_caption = models.CharField("caption", max_length=300, blank=True)
     lead_image_credit = models.CharField(

@@ -1,5 +1,7 @@
 """Editing briefings in the admin: the form a writer fills in, and what it refuses."""
 
+import io
+
 import pytest
 
 from briefings.models import HOUSE_SECTIONS, Briefing
@@ -126,3 +128,60 @@ def test_lead_image_that_is_not_an_image_is_refused(admin_client):
     assert response.status_code == 200
     assert "Upload a valid image." in response.text
     assert not Briefing.objects.exists()
+
+
+def jpeg_with_camera_metadata() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), "#3a6ea5")
+    exif = image.getexif()
+    exif[0x010F] = "Camera maker"  # Make
+    exif[0x0110] = "Camera model SN-12345"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (51.0, 30.0, 12.5)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_lead_image_is_stored_under_a_random_name_without_camera_metadata(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    original = jpeg_with_camera_metadata()
+    assert Image.open(io.BytesIO(original)).getexif()  # the fixture really carries EXIF
+    data = form_data(topic=TopicFactory())
+    data["lead_image"] = SimpleUploadedFile("my-holiday-at-home.jpg", original, "image/jpeg")
+    response = admin_client.post("/admin/briefings/briefing/add/", data)
+    assert response.status_code == 302, response.text
+
+    stored = Briefing.objects.get().lead_image
+    assert "my-holiday-at-home" not in stored.name
+    assert stored.name.endswith(".jpg")
+    with stored.open("rb") as file:
+        image = Image.open(file)
+        assert image.size == (64, 48)
+        assert not image.getexif()
+
+
+def test_lead_image_over_the_size_limit_is_refused(admin_client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_UPLOAD_BYTES = 100
+    data = form_data(topic=TopicFactory())
+    data["lead_image"] = SimpleUploadedFile("big.jpg", jpeg_with_camera_metadata(), "image/jpeg")
+    response = admin_client.post("/admin/briefings/briefing/add/", data)
+    assert response.status_code == 200
+    assert "the largest accepted is 100\xa0bytes" in response.text
+    assert not Briefing.objects.exists()
+
+
+def test_byline_offers_active_staff_by_their_public_names(admin_client):
+    UserFactory(display_name="Visible Reporter")
+    UserFactory(display_name="Gone Reporter", is_active=False)
+    UserFactory(display_name="Not Staff", is_staff=False)
+    html = admin_client.get("/admin/briefings/briefing/add/").text
+    assert "Visible Reporter" in html
+    assert "Gone Reporter" not in html
+    assert "Not Staff" not in html

@@ -1,0 +1,56 @@
+"""Lead images as we store them: size-checked, named at random, without camera metadata.
+
+Re-encoding drops EXIF (GPS position, camera serial numbers, owner names) while keeping
+the pixels upright and the colour profile. Provenance lives in the briefing's own fields
+(credit, IPTC source type), which readers and the page's markup see.
+"""
+
+import io
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from PIL import Image, ImageOps
+
+FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+
+
+def lead_image_path(instance, filename: str) -> str:
+    """A random name, so that an unpublished image's address cannot be guessed."""
+    extension = PurePath(filename).suffix.lower()[:6]
+    return f"lead-images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+def clean_upload(upload) -> SimpleUploadedFile:
+    """The uploaded image re-encoded without metadata, or a ValidationError saying why not."""
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"This image is {filesizeformat(upload.size)}; the largest accepted is "
+            f"{filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+        )
+    upload.seek(0)
+    try:
+        image = Image.open(upload)
+        kind = image.format
+        image = ImageOps.exif_transpose(image)
+    except (OSError, Image.DecompressionBombError) as error:
+        raise ValidationError(f"This image could not be read: {error}") from error
+    if kind not in FORMATS:
+        raise ValidationError("Upload a JPEG, PNG or WebP image.")
+    extension, content_type = FORMATS[kind]
+    options = {"icc_profile": image.info.get("icc_profile")}
+    if kind == "JPEG":
+        image = image.convert("RGB") if image.mode not in {"RGB", "L"} else image
+        options |= {"quality": 90, "optimize": True}
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **{k: v for k, v in options.items() if v is not None})
+    stem = PurePath(upload.name).stem[:80] or "lead-image"
+    return SimpleUploadedFile(f"{stem}.{extension}", buffer.getvalue(), content_type)
