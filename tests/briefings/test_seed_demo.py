@@ -59,7 +59,7 @@ def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
     from django.core.management.base import CommandError
 
     settings.DEMO_MODE = False
-    settings.DEBUG = False
+    settings.DEBUG = True  # debug mode alone is not demo mode
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.filter(username="writer").exists()

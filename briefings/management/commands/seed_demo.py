@@ -64,8 +64,11 @@ class Command(BaseCommand):
     help = "Load demo content (idempotent). Demo log-ins are created only in demo mode."
 
     def handle(self, *args, **options):
-        if not (settings.DEMO_MODE or settings.DEBUG):
-            raise CommandError("seed_demo runs only with DEMO_MODE=true or DEBUG=true.")
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "seed_demo creates log-ins with published passwords, so it runs only with "
+                "DEMO_MODE=true (as `make run` sets it), never on a real site."
+            )
         users = self.create_users()
         if Briefing.objects.filter(slug=demo.BRIEFINGS[0]["slug"]).exists():
             self.stdout.write("Demo content already loaded; left as it is.")
