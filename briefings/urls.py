@@ -1,6 +1,11 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from newsroom.cache import public_page
+
 from . import views
+from .feeds import LatestBriefingsAtomFeed, LatestBriefingsFeed
+from .sitemaps import SITEMAPS
 
 app_name = "briefings"
 urlpatterns = [
@@ -18,4 +23,18 @@ urlpatterns = [
         name="revision_preview",
     ),
     path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
+    path("feed/", public_page(LatestBriefingsFeed()), name="rss"),
+    path("feed/atom/", public_page(LatestBriefingsAtomFeed()), name="atom"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "briefings:sitemap"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]
