@@ -66,3 +66,49 @@ def test_robots_txt_names_the_sitemap_and_keeps_out_of_previews(client, settings
     assert "Sitemap: https://news.example.org/sitemap.xml" in text
     assert "Disallow: /preview/" in text
     assert "Disallow: /admin/" in text
+
+
+def json_ld(html: str) -> dict:
+    import json
+    import re
+
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_briefing_page_describes_itself_in_json_ld(client, settings):
+    from briefings.models import Briefing, EditorsNote
+    from tests.factories import SourceItemFactory, standards
+
+    settings.SITE_URL = "https://news.example.org"
+    standards(method_summary="How we work, in one paragraph.")
+    item = SourceItemFactory(title="Original story", url="https://outlet.example/original")
+    briefing = add_children(
+        BriefingFactory(source_item=item, work_type=Briefing.WorkType.ANALYSIS), count=1
+    )
+    EditorsNote.objects.create(
+        briefing=briefing, position=5, kind="correction", body="<p>We fixed a date.</p>"
+    )
+    make_live(briefing)
+
+    data = json_ld(client.get(briefing.get_absolute_url()).text)
+
+    assert data["@type"] == ["NewsArticle", "AnalysisNewsArticle"]
+    assert data["headline"] == briefing.headline
+    assert data["isBasedOn"]["url"] == "https://outlet.example/original"
+    assert data["isBasedOn"]["publisher"]["name"] == item.outlet.name
+    assert data["citation"][0]["url"] == "https://c1.example/"
+    assert data["correction"][0]["text"] == "We fixed a date."
+    assert data["backstory"] == "How we work, in one paragraph."
+    assert data["publisher"]["@type"] == "NewsMediaOrganization"
+    assert data["publisher"]["correctionsPolicy"] == (
+        "https://news.example.org/standards/#corrections"
+    )
+    assert data["dateModified"] >= data["datePublished"]
+
+
+def test_json_ld_cannot_be_broken_out_of_by_a_headline(client):
+    briefing = published(headline="</script><script>alert(1)</script>")
+    html = client.get(briefing.get_absolute_url()).text
+    assert "<script>alert(1)" not in html
+    assert json_ld(html)["headline"] == "</script><script>alert(1)</script>"
