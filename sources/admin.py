@@ -207,9 +207,13 @@ class SourceItemAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.feed_id:
-            return ["url", "guid", "feed", "discovered_at"]
-        return ["discovered_at"] if obj is not None else []
+        if obj is None:
+            return []
+        fields = ["url", "guid", "feed", "discovered_at"] if obj.feed_id else ["discovered_at"]
+        if obj.status == SourceItem.Status.USED:
+            # A briefing's public attribution links to this URL and names this title.
+            fields += [name for name in ["url", "title"] if name not in fields]
+        return fields
 
     def get_fields(self, request, obj=None):
         fields = list(SourceItemForm.Meta.fields)

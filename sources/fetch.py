@@ -1,9 +1,10 @@
 """Fetching feeds over HTTP the way a polite, careful client does.
 
 Conditional GET (ETag, Last-Modified), gzip, a User-Agent that says who we are, connect and
-read timeouts, a body-size cap and a bounded number of redirects. Every host is resolved
-here and each address checked before connecting, on every redirect hop, and the connection
-goes to the checked address, so DNS cannot swap in an internal one in between.
+read timeouts within one deadline for the whole fetch, a body-size cap and a bounded number
+of redirects. Every host is resolved here and each address (and port) checked before
+connecting, on every redirect hop, and the connection goes to the checked address, so DNS
+cannot swap in an internal one in between.
 """
 
 import http.client
@@ -27,6 +28,15 @@ ACCEPT = (
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# IPv6 networks whose last 32 bits are an IPv4 address the traffic goes to: NAT64 (RFC 6052),
+# IPv4-compatible (deprecated, RFC 4291) and IPv4-translated (SIIT, RFC 2765).
+IPV4_WRAPPING_NETWORKS = [
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+]
+# Local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the local set-up.
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 CHUNK = 64 * 1024
 # Characters left as they are when a URL's path and query are made safe for the request line.
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -61,6 +71,8 @@ class HTTPStatusError(FetchError):
 class Limits:
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
+    # For the whole fetch: every redirect hop, and every address tried for each.
+    total_timeout: float = 60.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
 
@@ -69,6 +81,7 @@ class Limits:
         return cls(
             connect_timeout=float(getattr(settings, "FEEDS_CONNECT_TIMEOUT", cls.connect_timeout)),
             read_timeout=float(getattr(settings, "FEEDS_READ_TIMEOUT", cls.read_timeout)),
+            total_timeout=float(getattr(settings, "FEEDS_TOTAL_TIMEOUT", cls.total_timeout)),
             max_bytes=int(getattr(settings, "FEEDS_MAX_BYTES", cls.max_bytes)),
             max_redirects=int(getattr(settings, "FEEDS_MAX_REDIRECTS", cls.max_redirects)),
         )
@@ -92,10 +105,32 @@ def user_agent() -> str:
 def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """True for addresses on the public internet: not loopback, private, link-local etc."""
     if ip.version == 6:
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo and ip.teredo[1])
+        if ip in LOCAL_NAT64:
+            return False
+        embedded = _embedded_ipv4(ip)
         if embedded:
             return is_public_address(embedded)
     return ip.is_global and not ip.is_multicast
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for, if it is one of the forms that wrap one."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if any(ip in network for network in IPV4_WRAPPING_NETWORKS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def allowed_ports() -> set[int]:
+    ports = getattr(settings, "FEEDS_ALLOWED_PORTS", [80, 443])
+    if isinstance(ports, str):
+        ports = ports.split(",")
+    return {int(port) for port in ports if str(port).strip()}
 
 
 def _allowed_networks() -> list:
@@ -130,12 +165,21 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(allowed))
 
 
-def _connect(addresses: list[str], port: int, timeout: float) -> socket.socket:
-    """A connection to the first of the checked ``addresses`` that answers."""
+def _remaining(deadline: float) -> float:
+    """Seconds left until ``deadline``; TimeoutError when there are none."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    return remaining
+
+
+def _connect(addresses: list[str], port: int, timeout: float, deadline: float) -> socket.socket:
+    """A connection to the first of the checked ``addresses`` that answers by ``deadline``."""
     error = None
     for address in addresses:
+        attempt_timeout = min(timeout, _remaining(deadline))
         try:
-            return socket.create_connection((address, port), timeout)
+            return socket.create_connection((address, port), attempt_timeout)
         except OSError as failure:
             error = failure
     raise error
@@ -144,22 +188,24 @@ def _connect(addresses: list[str], port: int, timeout: float) -> socket.socket:
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to the addresses that were checked, while naming the host in the request."""
 
-    def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
+    def __init__(self, host: str, port: int, addresses: list[str], timeout: float, deadline):
         super().__init__(host, port, timeout=timeout)
         self.addresses = addresses
+        self.deadline = deadline
 
     def connect(self):
-        self.sock = _connect(self.addresses, self.port, self.timeout)
+        self.sock = _connect(self.addresses, self.port, self.timeout, self.deadline)
         self.raw_sock = self.sock
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
+    def __init__(self, host: str, port: int, addresses: list[str], timeout: float, deadline):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self.addresses = addresses
+        self.deadline = deadline
 
     def connect(self):
-        sock = _connect(self.addresses, self.port, self.timeout)
+        sock = _connect(self.addresses, self.port, self.timeout, self.deadline)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
         self.raw_sock = self.sock
 
@@ -195,12 +241,13 @@ def _decode(body: bytes, encoding: str, max_bytes: int) -> bytes:
 
 
 class _Hop:
-    """One request and its answer, on its own connection."""
+    """One request and its answer, on its own connection, finished by ``deadline``."""
 
-    def __init__(self, url: str, headers: dict, limits: Limits):
+    def __init__(self, url: str, headers: dict, limits: Limits, deadline: float):
         self.url = url
         self.headers = headers
         self.limits = limits
+        self.deadline = deadline
 
     def connection(self):
         parts = urlsplit(self.url)
@@ -215,13 +262,26 @@ class _Hop:
             port = parts.port or DEFAULT_PORTS[scheme]
         except ValueError as error:
             raise FetchError(f"The address has an invalid port: {error}") from error
+        if port not in allowed_ports():
+            ports = ", ".join(map(str, sorted(allowed_ports())))
+            raise RefusedAddress(
+                f"Refused to connect to port {port} of {parts.hostname}: only ports {ports} "
+                "are fetched from (see FEEDS_ALLOWED_PORTS)."
+            )
         addresses = resolve(parts.hostname, port)
         target = quote(parts.path or "/", safe=_URL_SAFE)
         if parts.query:
             target += "?" + quote(parts.query, safe=_URL_SAFE)
         connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        conn = connection_class(parts.hostname, port, addresses, self.limits.connect_timeout)
+        timeout = self.limits.connect_timeout
+        conn = connection_class(parts.hostname, port, addresses, timeout, self.deadline)
         return conn, target
+
+    def _timed_out(self) -> FetchError:
+        return FetchError(
+            f"Timed out: the fetch took longer than {self.limits.total_timeout:g} s in all "
+            "(FEEDS_TOTAL_TIMEOUT)."
+        )
 
     def run(self):
         conn, target = self.connection()
@@ -229,10 +289,12 @@ class _Hop:
             try:
                 conn.connect()
             except TimeoutError as error:
+                if time.monotonic() >= self.deadline:
+                    raise self._timed_out() from error
                 raise FetchError(
                     f"Timed out after {self.limits.connect_timeout:g} s connecting to {conn.host}."
                 ) from error
-            deadline = time.monotonic() + self.limits.read_timeout
+            deadline = min(time.monotonic() + self.limits.read_timeout, self.deadline)
             self._set_timeout(conn, deadline)
             conn.request("GET", target, headers=self.headers)
             response = conn.getresponse()
@@ -245,6 +307,8 @@ class _Hop:
                 raise HTTPStatusError(response.status, response.reason, retry_after)
             return response, self._read_body(conn, response, deadline)
         except TimeoutError as error:
+            if time.monotonic() >= self.deadline:
+                raise self._timed_out() from error
             raise FetchError(
                 f"Timed out: no complete answer from {conn.host} within "
                 f"{self.limits.read_timeout:g} s."
@@ -253,10 +317,7 @@ class _Hop:
             conn.close()
 
     def _set_timeout(self, conn, deadline: float) -> None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        conn.raw_sock.settimeout(remaining)
+        conn.raw_sock.settimeout(_remaining(deadline))
 
     def _read_body(self, conn, response, deadline: float) -> bytes:
         max_bytes = self.limits.max_bytes
@@ -290,9 +351,10 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", limits: Limits |
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     moved_to, still_permanent = "", True
+    deadline = time.monotonic() + limits.total_timeout
     for _ in range(limits.max_redirects + 1):
         try:
-            response, body = _Hop(url, headers, limits).run()
+            response, body = _Hop(url, headers, limits, deadline).run()
         except ssl.SSLError as error:
             raise FetchError(f"TLS error talking to {urlsplit(url).hostname}: {error}") from error
         except (http.client.HTTPException, ValueError) as error:

@@ -18,7 +18,7 @@ class Outlet(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    homepage = models.URLField(max_length=500)
+    homepage = models.URLField(max_length=500, validators=[web_url])
     description = models.TextField(blank=True, help_text="One line for the public sources page.")
 
     class Meta:

@@ -19,6 +19,8 @@ from django.utils.text import slugify
 from .models import Feed, Outlet, web_url
 from .parse import FeedParseError, refuse_declarations
 
+MAX_HOMEPAGE_LENGTH = Outlet._meta.get_field("homepage").max_length
+
 
 class OpmlError(Exception):
     pass
@@ -40,9 +42,31 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
 
 
+def _is_web_url(url: str) -> bool:
+    try:
+        web_url(url)
+    except ValidationError:
+        return False
+    return True
+
+
 def _site_of(url: str) -> str:
+    """The http(s) site a feed belongs to (scheme and host), or "" for other addresses."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/"
+    site = f"{parts.scheme}://{parts.netloc}/"
+    return site if _is_web_url(url) and _is_web_url(site) else ""
+
+
+def _homepage(candidates: list[str], feed_url: str) -> str:
+    """The first http(s) address of ``candidates``, else the feed's site.
+
+    htmlUrl comes from a file anyone can write, and the homepage becomes a link on the
+    public sources page: a ``javascript:`` address there would run in readers' browsers.
+    """
+    for candidate in candidates:
+        if candidate and _is_web_url(candidate) and len(candidate) <= MAX_HOMEPAGE_LENGTH:
+            return candidate
+    return _site_of(feed_url)
 
 
 def _host(url: str) -> str:
@@ -70,15 +94,15 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
                 name = ""
                 if outlet_outline is not None:
                     name = (outlet_outline.get("text") or "").strip()
-                homepage = (outline.get("htmlUrl") or "").strip()
+                homepages = [(outline.get("htmlUrl") or "").strip()]
                 if outlet_outline is not None:
-                    homepage = homepage or outlet_outline.get("htmlUrl").strip()
+                    homepages.append(outlet_outline.get("htmlUrl").strip())
                 feeds.append(
                     OpmlFeed(
                         url=url,
                         title=title,
                         outlet_name=name or (outline.get("text") or "").strip() or title,
-                        homepage=homepage or _site_of(url),
+                        homepage=_homepage(homepages, url),
                     )
                 )
             walk(outline, outline)
@@ -107,7 +131,7 @@ def _outlet_for(entry: OpmlFeed, outlets: list[Outlet], report: ImportReport) ->
     outlet = Outlet.objects.create(
         name=_unique_value("name", name, names)[:120],
         slug=_unique_value("slug", slugify(name)[:100] or "outlet", slugs),
-        homepage=entry.homepage[:500],
+        homepage=entry.homepage,
     )
     outlets.append(outlet)
     report.outlets_created.append(outlet)
@@ -121,9 +145,7 @@ def import_feeds(entries: list[OpmlFeed], *, outlet: Outlet | None = None, activ
     outlets = list(Outlet.objects.all())
     known = set(Feed.objects.values_list("url", flat=True))
     for entry in entries:
-        try:
-            web_url(entry.url)
-        except ValidationError:
+        if not _is_web_url(entry.url):
             report.skipped.append(f"{entry.url}: not an http(s) address")
             continue
         if entry.url in known:

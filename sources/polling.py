@@ -3,12 +3,14 @@
 Safe to run from several places at once: a poller first claims a feed with one conditional
 UPDATE (``locked_until``), so no two pollers fetch the same feed, and the unique canonical
 URL stops any item being stored twice. No database transaction stays open during HTTP.
+The outcome is recorded by another conditional UPDATE that applies only while the claim is
+still this poller's, so a poller that overran its lease never undoes a newer poller's work.
 A poll costs the same handful of queries whatever the number of items.
 """
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .fetch import FetchError, Gone, Response, fetch
+from .fetch import FetchError, Gone, Limits, Response, fetch
 from .models import Feed, SourceItem
 from .parse import Entry, FeedParseError, parse_feed
 
@@ -25,6 +27,9 @@ logger = logging.getLogger(__name__)
 # How long a claim on a feed lasts; longer than any poll can take. A poller that dies
 # mid-poll leaves the feed locked this long at most.
 LEASE = timedelta(minutes=10)
+# The longest a fetch may take (FEEDS_TOTAL_TIMEOUT is capped to it), leaving the rest of
+# the lease for parsing and storing.
+MAX_FETCH_SECONDS = LEASE.total_seconds() / 2
 DEFAULT_MAX_BACKOFF_SECONDS = 6 * 60 * 60
 # Entries looked up per query: one query for any usual feed, and within SQLite's limit of
 # 32,766 parameters per statement for the largest.
@@ -63,12 +68,21 @@ def backoff(feed: Feed, failures: int, retry_after: float | None = None) -> time
     return delay
 
 
+class ClaimLost(Exception):
+    """Another poller took the feed over after this poller's lease ran out."""
+
+
+def lease_end(claimed_at: datetime) -> datetime:
+    """The ``locked_until`` of a claim made at ``claimed_at``: it tells that claim apart."""
+    return claimed_at + LEASE
+
+
 def claim(feed_id: int, now: datetime, *, due_only: bool) -> bool:
     """Take the feed for this poller, unless another one has it (or it is not due)."""
     feeds = Feed.objects.filter(pk=feed_id).unlocked(now)
     if due_only:
         feeds = feeds.due(now)
-    return feeds.update(locked_until=now + LEASE) == 1
+    return feeds.update(locked_until=lease_end(now)) == 1
 
 
 def _unique(entries: list[Entry]) -> list[Entry]:
@@ -129,16 +143,20 @@ def store_entries(feed: Feed, entries: list[Entry], now: datetime | None = None)
     return len(new_items)
 
 
-def _save(feed: Feed, **fields) -> None:
+def _save(feed: Feed, started: datetime, **fields) -> None:
+    """Record the outcome and release the claim made at ``started``, if it is still ours."""
     fields["locked_until"] = None
+    ours = Feed.objects.filter(pk=feed.pk, locked_until=lease_end(started))
+    if ours.update(**fields) != 1:
+        raise ClaimLost
     for name, value in fields.items():
         setattr(feed, name, value)
-    feed.save(update_fields=list(fields))
 
 
 def _succeeded(feed: Feed, started: datetime, **fields) -> None:
     _save(
         feed,
+        started,
         last_polled_at=started,
         last_success_at=started,
         last_error="",
@@ -154,6 +172,7 @@ def _failed(feed: Feed, started: datetime, message: str, **fields) -> None:
     failures = feed.consecutive_failures + 1
     _save(
         feed,
+        started,
         last_polled_at=started,
         last_error=message,
         failing_since=feed.failing_since or started,
@@ -174,8 +193,13 @@ def _moved(feed: Feed, response: Response) -> dict:
     return {"url": response.moved_to}
 
 
+def _limits() -> Limits:
+    limits = Limits.from_settings()
+    return replace(limits, total_timeout=min(limits.total_timeout, MAX_FETCH_SECONDS))
+
+
 def _poll(feed: Feed, started: datetime) -> PollResult:
-    response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, limits=_limits())
     moved = _moved(feed, response)
     validators = {
         "etag": response.etag[:500] or feed.etag,
@@ -211,9 +235,20 @@ def poll_feed(feed_id: int, *, due_only: bool = False) -> PollResult:
     started = timezone.now()
     if not claim(feed_id, started, due_only=due_only):
         return PollResult(feed_id, "skipped", message="not due, or another poller has it")
-    feed = Feed.objects.get(pk=feed_id)
+    try:
+        return _poll_claimed(Feed.objects.get(pk=feed_id), started)
+    except ClaimLost:
+        logger.warning("Feed %s: the poll overran its lease; its result was discarded.", feed_id)
+        return PollResult(
+            feed_id, "skipped", message="another poller took the feed over; result discarded"
+        )
+
+
+def _poll_claimed(feed: Feed, started: datetime) -> PollResult:
     try:
         return _poll(feed, started)
+    except ClaimLost:
+        raise
     except Gone as error:
         message = f"{error} The feed was deactivated."
         _failed(feed, started, message, is_active=False, last_new_count=0)
@@ -225,7 +260,7 @@ def poll_feed(feed_id: int, *, due_only: bool = False) -> PollResult:
     except Exception as error:
         logger.exception("Unexpected error polling feed %s", feed.url)
         message = f"Unexpected error: {error!r}"
-        _failed(Feed.objects.get(pk=feed_id), started, message, last_new_count=0)
+        _failed(Feed.objects.get(pk=feed.pk), started, message, last_new_count=0)
         return PollResult(feed.pk, "failed", message=message)
 
 

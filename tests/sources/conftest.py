@@ -198,12 +198,14 @@ def feed_server(_running_feed_server):
 
 
 @pytest.fixture(autouse=True)
-def _feed_settings(settings):
+def _feed_settings(settings, _running_feed_server):
     """Fetch from the local test server, with short time limits so failures come quickly."""
     settings.FEEDS_ALLOW_PRIVATE_ADDRESSES = True
+    settings.FEEDS_ALLOWED_PORTS = [80, 443, _running_feed_server.server_port]
     settings.FEEDS_ALLOWED_PRIVATE_NETWORKS = []
     settings.FEEDS_CONNECT_TIMEOUT = 1.0
     settings.FEEDS_READ_TIMEOUT = 1.0
+    settings.FEEDS_TOTAL_TIMEOUT = 5.0
     settings.FEEDS_MAX_BYTES = 100_000
     settings.FEEDS_MAX_REDIRECTS = 3
     settings.SITE_URL = "https://news.example.org"

@@ -1,13 +1,15 @@
-"""Two pollers at once (two cron jobs, or cron and a worker) share the work, never repeat it."""
+"""Two pollers at once (two cron jobs, or cron and a worker) share the work, never repeat it,
+and a poller that overran its lease never undoes the work of the one that took over."""
 
 import threading
 import time
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from sources.models import SourceItem
-from sources.polling import poll_due_feeds
+from sources.models import Feed, SourceItem
+from sources.polling import claim, poll_due_feeds, poll_feed
 from tests.factories import FeedFactory
 
 from .conftest import rss_document
@@ -55,3 +57,49 @@ def test_two_pollers_at_once_fetch_each_feed_once_and_store_no_duplicates(feed_s
     )
     assert SourceItem.objects.count() == 20
     assert sum(result.new_items for result in results) >= 20
+
+
+def poll_taken_over_midway(feed_server, take_over) -> tuple:
+    """Poll a feed whose server, while answering the first request, lets the lease run out
+    and calls ``take_over(feed)``, as a second poller would; later requests get one item."""
+    feed = FeedFactory(url=feed_server.url("/overrun.xml"))
+
+    def answer(handler):
+        if feed_server.hits("/overrun.xml") > 1:
+            return handler.serve_document(rss_document(1, prefix="second"), "application/rss+xml")
+        try:
+            # As if the first poller had been stuck past its lease.
+            Feed.objects.filter(pk=feed.pk).update(locked_until=timezone.now())
+            take_over(feed)
+        finally:
+            connection.close()
+        handler.serve_document(rss_document(3, prefix="first"), "application/rss+xml")
+
+    feed_server.routes["/overrun.xml"] = answer
+    result = poll_feed(feed.pk)
+    feed.refresh_from_db()
+    return result, feed
+
+
+def test_poller_whose_claim_was_taken_over_leaves_the_new_holders_lock_alone(feed_server):
+    claims = []
+    result, feed = poll_taken_over_midway(
+        feed_server, lambda feed: claims.append(claim(feed.pk, timezone.now(), due_only=False))
+    )
+    assert claims == [True]
+    assert result.outcome == "skipped"
+    assert feed.locked_until is not None and feed.locked_until > timezone.now()
+    assert (feed.last_polled_at, feed.last_new_count, feed.content_hash) == (None, 0, "")
+    assert SourceItem.objects.count() == 0
+
+
+def test_poller_whose_claim_was_taken_over_keeps_the_new_holders_result(feed_server):
+    second_results = []
+    result, feed = poll_taken_over_midway(
+        feed_server, lambda feed: second_results.append(poll_feed(feed.pk).outcome)
+    )
+    assert second_results == ["new"]
+    assert result.outcome == "skipped"
+    assert feed.locked_until is None
+    assert (feed.last_entry_count, feed.last_new_count) == (1, 1)
+    assert list(SourceItem.objects.values_list("title", flat=True)) == ["second story 1"]

@@ -113,7 +113,8 @@ def test_server_dripping_bytes_is_cut_off_at_the_deadline(feed_server):
     assert time.monotonic() - started < 2
 
 
-def test_connection_refused_is_a_fetch_error(feed_server):
+def test_connection_refused_is_a_fetch_error(feed_server, settings):
+    settings.FEEDS_ALLOWED_PORTS = [9]
     with pytest.raises(FetchError, match="Connection failed: Connection refused"):
         fetch("http://127.0.0.1:9/feed.xml")
 
@@ -178,7 +179,59 @@ def test_allowed_private_networks_may_be_given_as_one_string(feed_server, settin
         ("::ffff:10.0.0.1", False),
         ("2002:7f00:1::", False),
         ("::", False),
+        # NAT64, IPv4-compatible and IPv4-translated (SIIT) forms stand for their IPv4 address.
+        ("64:ff9b::7f00:1", False),
+        ("64:ff9b::a9fe:a9fe", False),
+        ("64:ff9b::5db8:d70e", True),
+        ("64:ff9b:1::7f00:1", False),
+        ("64:ff9b:1::5db8:d70e", False),  # local-use NAT64: refused whatever it wraps
+        ("::7f00:1", False),
+        ("::a00:1", False),
+        ("::ffff:0:7f00:1", False),
+        ("::ffff:0:c0a8:101", False),
     ],
 )
 def test_public_addresses_are_told_apart_from_internal_ones(address, public):
     assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+def test_ports_other_than_80_and_443_are_refused_by_default(feed_server, settings):
+    del settings.FEEDS_ALLOWED_PORTS
+    with pytest.raises(RefusedAddress, match=f"port {feed_server.server_port} of 127.0.0.1"):
+        fetch(feed_server.url("/feeds/rss2.xml"))
+    assert feed_server.requests == []
+
+
+def test_allowed_ports_may_be_given_as_one_string(feed_server, settings):
+    settings.FEEDS_ALLOWED_PORTS = f"443, {feed_server.server_port}"
+    assert fetch(feed_server.url("/feeds/rss2.xml")).status == 200
+
+
+def test_redirect_hop_to_another_port_is_refused(feed_server):
+    feed_server.routes["/to-ssh"] = lambda handler: handler.answer(
+        302, headers={"Location": "http://127.0.0.1:22/"}
+    )
+    with pytest.raises(RefusedAddress, match="port 22 of 127.0.0.1"):
+        fetch(feed_server.url("/to-ssh"))
+
+
+def test_one_deadline_covers_every_redirect_hop(feed_server, settings):
+    # Each hop answers well within the read timeout, but together they take too long.
+    settings.FEEDS_READ_TIMEOUT = 1.0
+    settings.FEEDS_TOTAL_TIMEOUT = 1.0
+
+    def slow_hop(number):
+        def answer(handler):
+            time.sleep(0.4)
+            handler.answer(302, headers={"Location": f"/hop/{number + 1}"})
+
+        return answer
+
+    for number in range(3):
+        feed_server.routes[f"/hop/{number}"] = slow_hop(number)
+    feed_server.routes["/hop/3"] = lambda handler: handler.serve_document(b"<rss/>", "text/xml")
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took longer than 1 s in all"):
+        fetch(feed_server.url("/hop/0"))
+    assert time.monotonic() - started < 1.3
+    assert feed_server.hits("/hop/3") == 0

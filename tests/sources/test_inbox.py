@@ -117,6 +117,43 @@ def test_item_added_by_hand_is_checked_against_the_inbox(client, writer):
     assert SourceItem.objects.count() == 1
 
 
+def test_used_item_keeps_the_url_and_title_its_attribution_links_to(client, writer):
+    item = SourceItemFactory(
+        url="https://paper.example/original", title="Original title", status="used"
+    )
+    change = reverse("admin:sources_sourceitem_change", args=[item.pk])
+    response = client.post(
+        change,
+        {
+            "outlet": item.outlet.pk,
+            "url": "https://elsewhere.example/swapped",
+            "title": "Swapped title",
+            "summary": "A better summary.",
+            "status": "used",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.url, item.title) == ("https://paper.example/original", "Original title")
+    assert item.summary == "A better summary."
+    assert 'name="url"' not in client.get(change).text
+
+
+def test_unused_item_added_by_hand_can_still_be_corrected(client, writer):
+    item = SourceItemFactory(url="https://paper.example/typo", title="Tpyo", status="new")
+    client.post(
+        reverse("admin:sources_sourceitem_change", args=[item.pk]),
+        {
+            "outlet": item.outlet.pk,
+            "url": "https://paper.example/fixed",
+            "title": "Typo",
+            "status": "new",
+        },
+    )
+    item.refresh_from_db()
+    assert (item.url, item.title) == ("https://paper.example/fixed", "Typo")
+
+
 def test_start_a_briefing_creates_an_attributed_draft_and_opens_it(client, writer):
     topic = TopicFactory(name="Cities")
     item = SourceItemFactory(

@@ -1,7 +1,11 @@
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from sources.models import Feed, Outlet
 from sources.opml import OpmlError, export_opml, read_opml
@@ -86,3 +90,57 @@ def test_export_opml_active_only_to_stdout():
     assert "https://on.example/feed.xml" in out.getvalue()
     assert "off.example" not in out.getvalue()
     assert export_opml(Feed.objects.none()).startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+
+
+SCRIPTED_OPML = b"""<?xml version="1.0" encoding="utf-8"?>
+<opml version="2.0"><body>
+  <outline text="Trap" htmlUrl="javascript:alert(document.cookie)">
+    <outline type="rss" text="Trap feed" xmlUrl="https://trap.example/feeds/all.xml"/>
+  </outline>
+  <outline type="rss" text="Sly" xmlUrl="https://sly.example:8443/rss"
+           htmlUrl=" JavaScript:alert(1)"/>
+  <outline type="rss" text="Script feed" xmlUrl="javascript:alert(2)"
+           htmlUrl="https://fine.example/"/>
+  <outline type="rss" text="Data" xmlUrl="https://data.example/rss"
+           htmlUrl="data:text/html,&lt;script&gt;alert(3)&lt;/script&gt;"/>
+</body></opml>
+"""
+
+
+def test_import_opml_refuses_script_homepages_and_uses_the_feeds_site(client, tmp_path):
+    path = tmp_path / "trap.opml"
+    path.write_bytes(SCRIPTED_OPML)
+    out, err = import_file(str(path))
+    assert "Imported 3 feed(s); 0 already known, 1 skipped, 3 new outlet(s)." in out
+    assert "javascript:alert(2): not an http(s) address" in err
+    assert sorted(Outlet.objects.values_list("homepage", flat=True)) == [
+        "https://data.example/",
+        "https://sly.example:8443/",
+        "https://trap.example/",
+    ]
+    html = client.get(reverse("briefings:outlets")).text
+    assert "javascript:" not in html.lower()
+    assert "data:" not in html
+
+
+def test_read_opml_gives_no_homepage_for_a_feed_that_is_not_on_the_web():
+    opml = b'<opml><body><outline text="S" xmlUrl="javascript://x/%0Aalert(1)"/></body></opml>'
+    assert [entry.homepage for entry in read_opml(opml)] == [""]
+
+
+def test_outlet_homepage_must_be_an_http_or_https_address():
+    for homepage in ["javascript:alert(1)", "ftp://files.example/", "data:text/html,x"]:
+        with pytest.raises(ValidationError, match="Enter a valid URL"):
+            OutletFactory.build(name="Bad", slug="bad", homepage=homepage).full_clean()
+    OutletFactory.build(name="Good", slug="good", homepage="https://good.example/").full_clean()
+
+
+def test_migration_replaces_stored_script_homepages_with_the_feeds_site():
+    migration = import_module("sources.migrations.0006_outlet_homepage_web_only")
+    trap = OutletFactory(homepage="javascript:alert(1)")
+    FeedFactory(outlet=trap, url="https://trap.example/feed.xml")
+    lonely = OutletFactory(homepage="ftp://lonely.example/")
+    fine = OutletFactory(homepage="https://fine.example/")
+    migration.replace_other_homepages(django_apps, None)
+    homepages = [Outlet.objects.get(pk=o.pk).homepage for o in [trap, lonely, fine]]
+    assert homepages == ["https://trap.example/", "", "https://fine.example/"]

@@ -101,8 +101,66 @@ def test_external_entities_are_refused():
 
 def test_entity_declarations_in_utf16_are_refused_too():
     body = (FIXTURES / "billion_laughs.xml").read_text().replace('<?xml version="1.0"?>', "")
-    with pytest.raises(FeedParseError):
+    with pytest.raises(FeedParseError, match="declares XML entities"):
         refuse_declarations(body.encode("utf-16"))
+
+
+def hidden_in_utf7(markup: str) -> str:
+    """``markup`` as UTF-7 can spell it: no ``<`` or ``>`` byte left."""
+    return markup.replace("<", "+ADw-").replace(">", "+AD4-")
+
+
+ENTITY_FEED = (
+    '<!DOCTYPE rss [<!ENTITY big "{big}">]>'
+    '<rss version="2.0"><channel><title>T</title><item><title>Item</title>'
+    "<link>https://utf7.example/1</link><description>&big;&big;&big;&big;</description>"
+    "</item></channel></rss>"
+)
+
+
+def test_entities_hidden_by_a_utf7_declaration_are_refused():
+    body = b'<?xml version="1.0" encoding="utf-7"?>' + hidden_in_utf7(ENTITY_FEED).encode()
+    assert b"<!ENTITY" not in body
+    with pytest.raises(FeedParseError, match="encoding 'utf-7', which is not accepted"):
+        parse_feed(body, BASE, "application/rss+xml")
+
+
+def test_entities_hidden_by_a_utf7_http_charset_are_refused():
+    body = hidden_in_utf7(ENTITY_FEED).encode()
+    with pytest.raises(FeedParseError, match="HTTP Content-Type names the character encoding"):
+        parse_feed(body, BASE, "application/rss+xml; charset=UTF-7")
+
+
+def test_ebcdic_documents_are_refused():
+    body = ('<?xml version="1.0"?>' + ENTITY_FEED).encode("cp037")
+    with pytest.raises(FeedParseError, match="encoding 'cp037', which is not accepted"):
+        parse_feed(body, BASE, "application/xml")
+
+
+def test_unknown_encodings_are_refused():
+    body = b'<?xml version="1.0" encoding="x-unheard-of"?><rss version="2.0"/>'
+    with pytest.raises(FeedParseError, match="'x-unheard-of', which is not accepted"):
+        parse_feed(body, BASE, "application/xml")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32", "iso-8859-1", "windows-1252"])
+def test_feeds_in_accepted_encodings_are_read_with_their_external_doctype_removed(encoding):
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        '"http://my.netscape.com/publish/formats/rss-0.91.dtd">'
+        '<rss version="0.91"><channel><title>Mill</title><item><title>Café at the mill</title>'
+        "<link>https://mill.example/cafe</link></item></channel></rss>"
+    )
+    feed = parse_feed(text.encode(encoding), BASE, "application/rss+xml")
+    assert [entry.clean_title() for entry in feed.entries] == ["Café at the mill"]
+
+
+def test_latin1_http_charset_is_believed():
+    body = '<rss version="2.0"><channel><item><title>Caf\xe9</title>'
+    body += "<link>https://latin.example/1</link></item></channel></rss>"
+    feed = parse_feed(body.encode("latin-1"), BASE, "text/xml; charset=ISO-8859-1")
+    assert feed.entries[0].clean_title() == "Café"
 
 
 def test_doctype_with_internal_subset_is_refused():
@@ -112,7 +170,7 @@ def test_doctype_with_internal_subset_is_refused():
 
 def test_external_doctype_is_removed_before_parsing():
     body = b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://evil.example/x.dtd"><rss/>'
-    assert refuse_declarations(body) == b'<?xml version="1.0"?><rss/>'
+    assert refuse_declarations(body) == b'<?xml version="1.0" encoding="utf-8"?><rss/>'
 
 
 def test_body_that_looks_like_a_file_name_is_not_opened():

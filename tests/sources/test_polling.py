@@ -201,6 +201,13 @@ def test_entity_bomb_is_refused_and_recorded(feed_server):
     assert SourceItem.objects.count() == 0
 
 
+def test_feed_in_a_refused_encoding_is_recorded_with_the_reason(feed_server):
+    body = b'<?xml version="1.0" encoding="utf-7"?>+ADw-!DOCTYPE rss+AD4-<rss version="2.0"/>'
+    feed = polled(FeedFactory(url=feed_server.serve("/utf7.xml", body), title=""))
+    assert "character encoding 'utf-7', which is not accepted" in feed.last_error
+    assert feed.health == Feed.Health.FAILING
+
+
 def test_server_errors_back_off_exponentially_up_to_the_cap(feed_server, settings):
     settings.FEEDS_MAX_BACKOFF = 3 * 60 * 60
     feed = feed_at(feed_server, "/status/500")
