@@ -97,8 +97,48 @@ class QABlockInline(OrderedInline, admin.StackedInline):
     fields = ["position", "question", "answer"]
 
 
+class EditorsNoteForm(OrderedChildForm):
+    """Corrections, clarifications and updates are public record: added with the "Add a
+    correction" action, never edited, re-dated or deleted here."""
+
+    LOCKED = ("kind", "created_at", "body")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = bool(self.instance.pk and self.instance.kind in EditorsNote.DATED_KINDS)
+        if self.locked:
+            for name in self.LOCKED:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+        elif "kind" in self.fields:  # new or plain notes: dated kinds come from the action
+            self.fields["kind"].choices = [
+                choice
+                for choice in self.fields["kind"].choices
+                if choice[0] not in EditorsNote.DATED_KINDS
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.locked:  # exactly as stored (the date widget would drop its microseconds)
+            cleaned.update({name: getattr(self.instance, name) for name in self.LOCKED})
+        return cleaned
+
+
+class EditorsNoteFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.kind in EditorsNote.DATED_KINDS:
+                raise ValidationError(
+                    "A correction, clarification or update stays on the page; "
+                    "add a new one to explain a change."
+                )
+
+
 class EditorsNoteInline(OrderedInline, admin.StackedInline):
     model = EditorsNote
+    form = EditorsNoteForm
+    formset = EditorsNoteFormSet
     fields = ["position", "kind", "created_at", "body"]
 
 

@@ -145,7 +145,3 @@ def compare(old: dict | None, new: dict) -> list[Part]:
         old_parts = dict.fromkeys(old_parts, [])
     new_parts = {**_detail_lines(new, topics), **_children_lines(new)}
     return [Part(label, compare_lines(old_parts[label], new_parts[label])) for label in new_parts]
-
-
-def changed_parts(old: dict | None, new: dict) -> list[Part]:
-    return [part for part in compare(old, new) if part.changed]

@@ -81,11 +81,6 @@ def may_approve_own(user, briefing: Briefing) -> bool:
     return not briefing.is_written_by(user)
 
 
-def has_been_public(briefing: Briefing) -> bool:
-    """Readers have seen (or are seeing) a revision of this briefing."""
-    return briefing.is_live or briefing.status == Status.WITHDRAWN
-
-
 def allowed_transitions(user, briefing: Briefing) -> set[str]:
     """The transitions ``user`` may make on ``briefing`` in its current state."""
     if not can_view(user, briefing):
@@ -118,6 +113,7 @@ def can(user, transition: str, briefing: Briefing) -> bool:
 
 
 def can_preview(user, briefing: Briefing) -> bool:
+    """May ``user`` see the working copy and earlier revisions rendered as readers would?"""
     return can_view(user, briefing)
 
 

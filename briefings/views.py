@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -122,11 +122,19 @@ def _private(response):
     return response
 
 
+def _previewable(request, pk) -> Briefing:
+    """The briefing, or 404 when the user may not know that it exists."""
+    briefing = Briefing.objects.filter(pk=pk).first()
+    if briefing is None or not permissions.can_preview(request.user, briefing):
+        raise Http404("No such briefing.")
+    return briefing
+
+
 @never_cache
 @login_required(login_url="admin:login")
 def preview(request, pk):
     """The working copy (draft or proposed change) rendered by the public template."""
-    briefing = get_object_or_404(permissions.visible_briefings(request.user), pk=pk)
+    briefing = _previewable(request, pk)
     page = Revision.unsaved(briefing).as_briefing()
     label = (
         "the proposed changes to this live briefing"
@@ -140,7 +148,7 @@ def preview(request, pk):
 @login_required(login_url="admin:login")
 def revision_preview(request, pk, number):
     """An earlier revision, as readers saw (or will see) it."""
-    briefing = get_object_or_404(permissions.visible_briefings(request.user), pk=pk)
+    briefing = _previewable(request, pk)
     revision = get_object_or_404(briefing.revisions.select_related("topic"), number=number)
     when = timezone.localtime(revision.created_at)
     state = "the live revision" if revision.pk == briefing.live_revision_id else "an earlier one"
@@ -167,36 +175,48 @@ def shared_preview(request, token):
 CORRECTIONS_PAGE_SIZE = 30
 
 
+def _dated_notes(notes: list[dict] | None) -> list[dict]:
+    """A live revision's corrections, clarifications and updates, newest first."""
+    dated = [
+        {
+            "kind": note["kind"],
+            "kind_label": EditorsNote.Kind(note["kind"]).label,
+            "date": parse_datetime(note.get("created_at") or ""),
+            "body": SanitizedHTML(note.get("body") or ""),
+        }
+        for note in notes or []
+        if note.get("kind") in EditorsNote.DATED_KINDS
+    ]
+    dated.sort(key=lambda note: (note["date"] is not None, note["date"]), reverse=True)
+    return dated
+
+
 @public_page
 def corrections(request):
-    """The public corrections log: every dated note on a live page, newest first.
+    """The public corrections log: every live briefing with a dated note, the most recently
+    corrected first, each with its notes newest first.
 
     Notes are read from live revisions (not working copies), so an unpublished note never
-    shows; one query loads the revisions that have any.
+    shows. The database paginates, and only the notes of one page's revisions are loaded
+    (not whole snapshots), so a page costs the same however long the log grows.
     """
-    briefings = (
+    corrected = (
         Briefing.objects.published()
         .filter(live_revision__corrected_at__isnull=False)
         .select_related("live_revision")
-        .only("slug", "live_revision__headline", "live_revision__data")
+        .only("slug", "live_revision__headline", "live_revision__corrected_at")
+        .annotate(public_notes=F("live_revision__data__notes"))
+        .order_by("-live_revision__corrected_at", "-pk")
     )
-    entries = []
-    for briefing in briefings:
-        for note in briefing.live_revision.data.get("notes", []):
-            if note.get("kind") not in EditorsNote.DATED_KINDS:
-                continue
-            entries.append(
-                {
-                    "briefing": briefing,
-                    "headline": briefing.live_revision.headline,
-                    "kind": note["kind"],
-                    "kind_label": EditorsNote.Kind(note["kind"]).label,
-                    "date": parse_datetime(note.get("created_at") or ""),
-                    "body": SanitizedHTML(note.get("body") or ""),
-                }
-            )
-    entries.sort(key=lambda entry: (entry["date"] is not None, entry["date"]), reverse=True)
-    paginator = Paginator(entries, CORRECTIONS_PAGE_SIZE)
+    paginator = Paginator(corrected, CORRECTIONS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"entries": page.object_list, "page_obj": page, "paginator": paginator}
+    entries = [
+        {
+            "briefing": briefing,
+            "headline": briefing.live_revision.headline,
+            "notes": _dated_notes(briefing.public_notes),
+        }
+        for briefing in page.object_list
+    ]
+    context = {"entries": entries, "page_obj": page, "paginator": paginator}
     return render(request, "briefings/corrections.html", context)

@@ -12,16 +12,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from newsroom.cache import clear_public_pages
+from newsroom.fields import SanitizedHTML
 from newsroom.plaintext import html_to_text
 from newsroom.sanitize import sanitize_html
 
 from . import checklist, notifications, permissions
 from .models import Briefing, EditorsNote, Revision, Transition
-from .models.revision import _child_names, _dump
+from .models.revision import normalized
 
 Status = Briefing.Status
+
+
+class BriefingChanged(ValidationError):
+    """Refused: the briefing was saved (or restored) after the user opened it, so they would
+    approve or act on a version they have not seen."""
+
+    def __init__(self):
+        super().__init__(
+            "The briefing changed since you opened it; review the changes first.", code="stale"
+        )
 
 
 class ChecklistIncomplete(ValidationError):
@@ -38,9 +50,12 @@ class ChecklistIncomplete(ValidationError):
 def make_live(briefing: Briefing, user=None, when=None) -> Revision:
     """Freeze the working copy as a revision and make it the one readers see.
 
-    ``when`` in the future schedules the briefing; readers see it from then on.
+    ``when`` in the future schedules the briefing; readers see it from then on. The dated
+    notes readers already see are carried into the new revision (see ``_keep_public_notes``).
     """
     now = timezone.now()
+    if _keep_public_notes(briefing):
+        briefing.version += 1  # the working copy changed under any open form
     revision = Revision.freeze(briefing, user)
     briefing.live_revision = revision
     briefing.has_unpublished_changes = False
@@ -51,8 +66,80 @@ def make_live(briefing: Briefing, user=None, when=None) -> Revision:
     return revision
 
 
+_SAME_NOTE = ["kind", "body", "second"]
+
+
+def _note_fields(kind: str, body: str, created_at) -> dict:
+    """A note's public fields as a revision stores them (dates to the millisecond), and its
+    date to the second: the admin's date and time inputs drop fractions of a second."""
+    fields = normalized({"kind": kind, "body": str(body), "created_at": created_at})
+    fields["second"] = (fields["created_at"] or "")[:19]
+    return fields
+
+
+def _pop_match(unmatched: dict, note: dict, keys: list[str]) -> EditorsNote | None:
+    """Take out of ``unmatched`` the first working-copy note that agrees with ``note`` on
+    ``keys``."""
+    for pk, (row, fields) in unmatched.items():
+        if all(fields[key] == note[key] for key in keys):
+            del unmatched[pk]
+            return row
+    return None
+
+
+def _keep_public_notes(briefing: Briefing) -> bool:
+    """Put the live revision's corrections, clarifications and updates back into the working
+    copy where they were deleted, edited or backdated, so that publishing never drops or
+    rewrites a dated note readers have seen. Returns whether the working copy changed.
+
+    A note edited in place (same date) or backdated (same kind and text) is set back to its
+    public version; a deleted one is added again at the end. Dated notes that are new in the
+    working copy are left alone: they go through review like any other edit.
+    """
+    if briefing.live_revision_id is None:
+        return False
+    live = Revision.objects.values_list("data", flat=True).get(pk=briefing.live_revision_id)
+    public = [
+        _note_fields(note.get("kind"), note.get("body") or "", note.get("created_at"))
+        for note in live.get("notes", [])
+        if note.get("kind") in EditorsNote.DATED_KINDS
+    ]
+    if not public:
+        return False
+    rows = list(EditorsNote.objects.filter(briefing=briefing).order_by("position"))
+    unmatched = {row.pk: (row, _note_fields(row.kind, row.body, row.created_at)) for row in rows}
+    missing = []
+    for note in public:
+        row = _pop_match(unmatched, note, _SAME_NOTE)
+        if row is None:
+            missing.append(note)
+        elif _note_fields(row.kind, row.body, row.created_at) != note:
+            # Only the fraction of a second was lost in a form: keep the public date exact.
+            row.created_at = parse_datetime(note["created_at"])
+            row.save(update_fields=["created_at"])
+    last = max((row.position for row in rows), default=0)
+    for note in missing:
+        row = _pop_match(unmatched, note, ["second"]) or _pop_match(
+            unmatched, note, ["kind", "body"]
+        )
+        if row is None:
+            last += 1
+            row = EditorsNote(briefing=briefing, position=last)
+        row.kind = note["kind"]
+        row.body = SanitizedHTML(note["body"])  # as readers saw it: sanitized before
+        row.created_at = parse_datetime(note["created_at"])
+        row.save()
+    return bool(missing)
+
+
 def _locked(briefing: Briefing) -> Briefing:
     return Briefing.objects.select_for_update().get(pk=briefing.pk)
+
+
+def _require_version(briefing: Briefing, expected_version: int | None) -> None:
+    """``expected_version`` is the version the user saw (None: the caller is not a form)."""
+    if expected_version is not None and expected_version != briefing.version:
+        raise BriefingChanged()
 
 
 def _require(user, transition: str, briefing: Briefing) -> None:
@@ -103,9 +190,12 @@ def submit_for_review(user, briefing: Briefing, comment: str = "") -> Briefing:
 
 
 @transaction.atomic
-def request_changes(user, briefing: Briefing, comment: str) -> Briefing:
+def request_changes(
+    user, briefing: Briefing, comment: str, expected_version: int | None = None
+) -> Briefing:
     briefing = _locked(briefing)
     _require(user, permissions.REQUEST_CHANGES, briefing)
+    _require_version(briefing, expected_version)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError("Say what needs to change: the writer sees this comment.")
@@ -117,10 +207,17 @@ def request_changes(user, briefing: Briefing, comment: str) -> Briefing:
 
 
 @transaction.atomic
-def publish(user, briefing: Briefing, comment: str = "") -> Briefing:
-    """Approve and publish now. A briefing readers already see keeps its first publish time."""
+def publish(
+    user, briefing: Briefing, comment: str = "", expected_version: int | None = None
+) -> Briefing:
+    """Approve and publish now. A briefing readers already see keeps its first publish time.
+
+    ``expected_version`` is the version the editor reviewed; the admin always passes it, so an
+    edit saved meanwhile is never published unseen (``BriefingChanged``).
+    """
     briefing = _locked(briefing)
     _require(user, permissions.PUBLISH, briefing)
+    _require_version(briefing, expected_version)
     _require_ready(briefing)
     before = briefing.status
     revision = make_live(briefing, user, when=None if briefing.is_live else timezone.now())
@@ -130,10 +227,18 @@ def publish(user, briefing: Briefing, comment: str = "") -> Briefing:
 
 
 @transaction.atomic
-def schedule(user, briefing: Briefing, when: datetime, comment: str = "") -> Briefing:
-    """Approve now, publish at ``when``: the revision is frozen today, readers see it then."""
+def schedule(
+    user,
+    briefing: Briefing,
+    when: datetime,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Briefing:
+    """Approve now, publish at ``when``: the revision is frozen today, readers see it then.
+    ``expected_version`` as for ``publish``."""
     briefing = _locked(briefing)
     _require(user, permissions.SCHEDULE, briefing)
+    _require_version(briefing, expected_version)
     if when is None or when <= timezone.now():
         raise ValidationError("Choose a publish time in the future, or publish now.")
     _require_ready(briefing)
@@ -212,7 +317,9 @@ def add_correction(user, briefing: Briefing, kind: str, body: str) -> EditorsNot
     )
     data = dict(briefing.live_revision.data)
     live_notes = list(data.get("notes", []))
-    public_note = _dump(note, _child_names(EditorsNote))
+    public_note = next(
+        n for n in Revision.unsaved(briefing).data["notes"] if n["position"] == note.position
+    )
     public_note["position"] = max((n.get("position", 0) for n in live_notes), default=0) + 1
     data["notes"] = [*live_notes, public_note]
     revision = Revision.from_data(briefing, data, user)
@@ -233,30 +340,39 @@ def add_correction(user, briefing: Briefing, kind: str, body: str) -> EditorsNot
 
 
 @transaction.atomic
-def restore_revision(user, briefing: Briefing, revision: Revision) -> Briefing:
+def restore_revision(
+    user, briefing: Briefing, revision: Revision, expected_version: int | None = None
+) -> Briefing:
     """Copy an earlier revision back into the working copy. Readers see it only once it has
-    been reviewed and published again."""
+    been reviewed and published again.
+
+    Nothing is lost: a working copy that differs from the latest revision is frozen first (a
+    revision readers do not see), so it can be restored in turn; dated public notes stay.
+    """
     briefing = _locked(briefing)
     if revision.briefing_id != briefing.pk:
         raise ValidationError("That revision belongs to another briefing.")
     if not permissions.can_restore(user, briefing):
         raise PermissionDenied("You may not change this briefing now.")
+    _require_version(briefing, expected_version)
+    working_copy = Revision.unsaved(briefing).data
+    latest = briefing.revisions.order_by("-number").first()
+    kept = None
+    if latest is None or latest.data != working_copy:
+        kept = Revision.freeze(briefing, user)
     revision.restore()
     briefing.refresh_from_db()
+    _keep_public_notes(briefing)
     briefing.has_unpublished_changes = (
         briefing.live_revision_id is not None and briefing.live_revision_id != revision.pk
     )
     briefing.version = F("version") + 1
     briefing.save(update_fields=["has_unpublished_changes", "version", "modified_at"])
     briefing.refresh_from_db()
-    _log(
-        briefing,
-        Transition.Action.RESTORE,
-        briefing.status,
-        user,
-        f"Restored revision {revision.number} into the working copy.",
-        revision,
-    )
+    comment = f"Restored revision {revision.number} into the working copy."
+    if kept is not None:
+        comment += f" The working copy as it was is kept as revision {kept.number}."
+    _log(briefing, Transition.Action.RESTORE, briefing.status, user, comment, revision)
     return briefing
 
 

@@ -111,14 +111,14 @@ class WorkflowAdminMixin:
                 workflow.submit_for_review(user, obj, comment)
                 done = "Submitted for review. The editors have been told."
             elif transition == permissions.REQUEST_CHANGES:
-                workflow.request_changes(user, obj, comment)
+                workflow.request_changes(user, obj, comment, posted_version(data))
                 done = "Changes requested. The authors have been told."
             elif transition == permissions.PUBLISH:
-                workflow.publish(user, obj, comment)
+                workflow.publish(user, obj, comment, posted_version(data))
                 done = "Published. Readers now see this version."
             elif transition == permissions.SCHEDULE:
                 when = parse_local_datetime(data.get("publish_at", ""))
-                obj = workflow.schedule(user, obj, when, comment)
+                obj = workflow.schedule(user, obj, when, comment, posted_version(data))
                 done = f"Scheduled for {timezone.localtime(obj.published_at):%Y-%m-%d %H:%M %Z}."
             elif transition == permissions.UNSCHEDULE:
                 workflow.unschedule(user, obj, comment)
@@ -129,12 +129,28 @@ class WorkflowAdminMixin:
             else:
                 workflow.add_correction(user, obj, data.get("kind", ""), data.get("body", ""))
                 done = "Note added. Readers see it on the page and in the corrections log."
+        except workflow.BriefingChanged as error:
+            self._changed_meanwhile(request, obj, error)
+            return self._back(obj)
         except ValidationError as error:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return self._back(obj)
         self.message_user(request, done, messages.SUCCESS)
         return self._back(obj)
+
+    def _changed_meanwhile(self, request, obj: Briefing, error: ValidationError) -> None:
+        compare_url = reverse("admin:briefings_briefing_compare", args=[obj.pk])
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">Compare the working copy with the live version</a>; this '
+                "page now shows the current version.",
+                error.messages[0],
+                compare_url,
+            ),
+            messages.ERROR,
+        )
 
     def checklist_view(self, request, object_id):
         """The checklist for the form as it is now, unsaved: the admin page asks as the
@@ -205,11 +221,15 @@ class WorkflowAdminMixin:
         revision = get_object_or_404(obj.revisions, number=number)
         if not permissions.can_restore(request.user, obj):
             raise PermissionDenied
-        workflow.restore_revision(request.user, obj, revision)
+        try:
+            workflow.restore_revision(request.user, obj, revision, posted_version(request.POST))
+        except workflow.BriefingChanged as error:
+            self._changed_meanwhile(request, obj, error)
+            return self._back(obj)
         self.message_user(
             request,
             f"Revision {number} restored into the working copy. Readers see it only after "
-            "review and publication.",
+            "review and publication. The working copy as it was is kept in the revisions.",
             messages.SUCCESS,
         )
         return self._back(obj)
@@ -291,6 +311,15 @@ def snapshot_from_form(post, briefing: Briefing) -> dict:
             if not post.get(f"{prefix}-{n}-DELETE")
         ]
     return data
+
+
+def posted_version(post) -> int:
+    """The briefing version a workflow form was rendered with. A form without one (an old
+    page, a hand-made request) is treated as stale: 0 never matches a saved briefing."""
+    try:
+        return int(post.get("version", ""))
+    except ValueError:
+        return 0
 
 
 def parse_local_datetime(value: str) -> datetime | None:

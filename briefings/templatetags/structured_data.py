@@ -47,7 +47,7 @@ def article(page: Briefing, briefing: Briefing, standards) -> dict:
         "headline": page.headline,
         "description": page.dek,
         "datePublished": briefing.published_at,
-        "dateModified": page.updated_at or briefing.published_at,
+        "dateModified": max(filter(None, [page.updated_at, briefing.published_at])),
         "author": [{"@type": "Person", "name": name} for name in page.byline],
         "publisher": organization(),
         "publishingPrinciples": settings.SITE_URL + reverse("briefings:standards"),

@@ -94,6 +94,17 @@ def test_who_may_open_a_briefings_pages(client, people, state):
                 assert briefing.headline not in response.content.decode(), (role, state, name)
 
 
+@pytest.mark.parametrize("state", sorted(WITH_REVISIONS))
+def test_who_may_preview_an_earlier_revision(client, people, state):
+    briefing = make(state, people)
+    for role in ROLES:
+        as_(client, people, role)
+        response = client.get(f"/preview/{briefing.pk}/revisions/1/")
+        assert outcome(response) == expected_view(role, state), (role, state)
+        if outcome(response) == "ok":
+            assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
 # Where each transition may be made, and by whom. Writers act on their own briefings only;
 # other writers never learn that the briefing exists (404).
 TRANSITIONS = {
@@ -142,11 +153,13 @@ TRANSITIONS = {
 }
 
 
-def post_data(spec):
+def post_data(spec, briefing):
+    """What the transition's form posts, with the version of the page it was on."""
+    version = {"version": str(briefing.version)}
     if spec["data"] == "future":
         when = timezone.localtime(timezone.now() + timedelta(days=2))
-        return {"publish_at": when.strftime("%Y-%m-%dT%H:%M")}
-    return spec["data"]
+        return {"publish_at": when.strftime("%Y-%m-%dT%H:%M"), **version}
+    return {**spec["data"], **version}
 
 
 def expected_transition(role, state, spec):
@@ -167,7 +180,8 @@ def test_who_may_make_each_transition(client, people, state, transition):
         before = (briefing.status, briefing.live_revision_id, briefing.transitions.count())
         as_(client, people, role)
         response = client.post(
-            f"/admin/briefings/briefing/{briefing.pk}/workflow/{transition}/", post_data(spec)
+            f"/admin/briefings/briefing/{briefing.pk}/workflow/{transition}/",
+            post_data(spec, briefing),
         )
         assert outcome(response) == expected, (role, state, transition, response.status_code)
         briefing.refresh_from_db()
@@ -187,9 +201,10 @@ def test_the_second_pair_of_eyes_rule_stops_an_editor_approving_their_own(client
     editor = UserFactory(role="Editors")
     briefing = briefing_in_state("in_review", editor, UserFactory(role="Editors"))
     client.force_login(editor)
-    for transition, data in [("publish", {}), ("schedule", post_data(TRANSITIONS["schedule"]))]:
+    for transition in ("publish", "schedule"):
         response = client.post(
-            f"/admin/briefings/briefing/{briefing.pk}/workflow/{transition}/", data
+            f"/admin/briefings/briefing/{briefing.pk}/workflow/{transition}/",
+            post_data(TRANSITIONS[transition], briefing),
         )
         assert response.status_code == 403
     page = client.get(f"/admin/briefings/briefing/{briefing.pk}/change/").text
@@ -197,7 +212,10 @@ def test_the_second_pair_of_eyes_rule_stops_an_editor_approving_their_own(client
     assert "another editor approves it" in page
 
     settings.WORKFLOW_REQUIRE_SECOND_EDITOR = False
-    response = client.post(f"/admin/briefings/briefing/{briefing.pk}/workflow/publish/")
+    response = client.post(
+        f"/admin/briefings/briefing/{briefing.pk}/workflow/publish/",
+        post_data(TRANSITIONS["publish"], briefing),
+    )
     assert response.status_code == 302
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.PUBLISHED
@@ -238,7 +256,10 @@ def test_who_may_restore_a_revision(client, people, state):
     briefing = make(state, people)
     for role in ROLES:
         as_(client, people, role)
-        response = client.post(f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/")
+        response = client.post(
+            f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/",
+            {"version": str(briefing.version)},
+        )
         if role == "anonymous":
             expected = "login"
         elif role == "other_writer" or state not in WITH_REVISIONS:

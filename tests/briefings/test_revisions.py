@@ -5,7 +5,7 @@ import pytest
 
 from briefings import diff, workflow
 from briefings.models import Briefing, Revision
-from tests.factories import briefing_in_state
+from tests.factories import briefing_in_state, change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,10 @@ def test_restoring_a_revision_fills_the_draft_is_logged_and_stays_private(client
     workflow.publish(editor, briefing)  # revision 2 says "Second version."
 
     client.force_login(writer)
-    response = client.post(f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/")
+    response = client.post(
+        f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/",
+        {"version": str(briefing.version)},
+    )
     assert response.status_code == 302
 
     briefing.refresh_from_db()
@@ -84,6 +87,70 @@ def test_restoring_bumps_the_version_so_open_forms_get_a_conflict(writer, editor
     briefing.refresh_from_db()
     assert briefing.version == before + 1
     assert not briefing.has_unpublished_changes  # restoring the live revision changes nothing
+    assert briefing.revisions.count() == 1  # nor is an unchanged working copy frozen again
+
+
+def test_restoring_keeps_unpublished_edits_as_a_revision_to_restore_back(client, writer, editor):
+    briefing = briefing_in_state("published_changes", writer, editor)  # "Second version."
+    client.force_login(editor)
+    client.post(
+        f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/",
+        {"version": str(briefing.version)},
+    )
+
+    briefing.refresh_from_db()
+    assert briefing.sections.get().body == "<p>First version.</p>"
+    kept = briefing.revisions.get(number=2)
+    assert [s["body"] for s in kept.data["sections"]] == ["<p>Second version.</p>"]
+    assert briefing.live_revision.number == 1  # kept, not published
+    event = briefing.transitions.first()
+    assert "kept as revision 2" in event.comment
+    page = client.get(f"/admin/briefings/briefing/{briefing.pk}/revisions/").content.decode()
+    assert f"/admin/briefings/briefing/{briefing.pk}/revisions/2/restore/" in page
+
+    workflow.restore_revision(editor, briefing, kept, expected_version=briefing.version)
+    briefing.refresh_from_db()
+    assert briefing.sections.get().body == "<p>Second version.</p>"
+
+
+def test_restoring_from_a_stale_page_is_refused(client, writer, editor):
+    briefing = briefing_in_state("published_changes", writer, editor)
+    stale = briefing.version
+    client.force_login(writer)
+    client.post(
+        f"/admin/briefings/briefing/{briefing.pk}/change/",
+        change_form_data(briefing, dek="A dek saved after the revisions page was opened."),
+    )
+    client.force_login(editor)
+    for data in ({"version": str(stale)}, {}):
+        response = client.post(
+            f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/", data, follow=True
+        )
+        assert "The briefing changed since you opened it" in response.content.decode()
+        briefing.refresh_from_db()
+        assert briefing.dek == "A dek saved after the revisions page was opened."
+        assert not briefing.transitions.filter(action="restore").exists()
+    with pytest.raises(workflow.BriefingChanged):
+        workflow.restore_revision(
+            editor, briefing, briefing.revisions.get(number=1), expected_version=stale
+        )
+
+
+def test_the_revisions_page_posts_the_version_it_shows(client, writer, editor):
+    briefing = briefing_in_state("published", writer, editor)
+    client.force_login(editor)
+    page = client.get(f"/admin/briefings/briefing/{briefing.pk}/revisions/").content.decode()
+    assert f'name="version" value="{briefing.version}"' in page
+
+
+def test_restoring_an_earlier_revision_keeps_published_corrections(writer, editor):
+    briefing = briefing_in_state("published", writer, editor)
+    workflow.add_correction(editor, briefing, "correction", "<p>Two gates, not three.</p>")
+    briefing.refresh_from_db()
+    workflow.restore_revision(editor, briefing, briefing.revisions.get(number=1))
+    assert list(briefing.notes.values_list("kind", "body")) == [
+        ("correction", "<p>Two gates, not three.</p>")
+    ]
 
 
 def test_word_level_diff_marks_only_what_changed():
@@ -101,4 +168,5 @@ def test_diff_escapes_text_and_reads_rich_text_as_lines():
 
 def test_unchanged_snapshots_have_no_changed_parts(writer, editor):
     briefing = briefing_in_state("published", writer, editor)
-    assert diff.changed_parts(briefing.live_revision.data, Revision.unsaved(briefing).data) == []
+    parts = diff.compare(briefing.live_revision.data, Revision.unsaved(briefing).data)
+    assert parts and not [part for part in parts if part.changed]

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from briefings import checklist, workflow
@@ -86,7 +87,10 @@ def test_requesting_changes_needs_a_comment_that_the_writer_then_sees(
         workflow.request_changes(editor, briefing, "   ")
 
     client.force_login(editor)
-    response = client.post(transition_url(briefing, "request_changes"), {"comment": ""})
+    version = str(briefing.version)
+    response = client.post(
+        transition_url(briefing, "request_changes"), {"comment": "", "version": version}
+    )
     assert response.status_code == 302
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.IN_REVIEW
@@ -94,7 +98,7 @@ def test_requesting_changes_needs_a_comment_that_the_writer_then_sees(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             transition_url(briefing, "request_changes"),
-            {"comment": "The second takeaway needs a source."},
+            {"comment": "The second takeaway needs a source.", "version": version},
         )
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.CHANGES_REQUESTED
@@ -186,7 +190,9 @@ def test_publishing_is_refused_with_every_unmet_item_listed(client, writer, edit
     }
 
     client.force_login(editor)
-    response = client.post(transition_url(briefing, "publish"), follow=True)
+    response = client.post(
+        transition_url(briefing, "publish"), {"version": str(briefing.version)}, follow=True
+    )
     page = response.content.decode()
     for label in labels:
         assert label in page
@@ -325,7 +331,10 @@ def test_scheduling_needs_a_future_time(client, writer, editor):
     with pytest.raises(ValidationError):
         workflow.schedule(editor, briefing, timezone.now() - timedelta(minutes=1))
     client.force_login(editor)
-    response = client.post(transition_url(briefing, "schedule"), {"publish_at": "yesterday"})
+    response = client.post(
+        transition_url(briefing, "schedule"),
+        {"publish_at": "yesterday", "version": str(briefing.version)},
+    )
     assert response.status_code == 302
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.IN_REVIEW
@@ -448,8 +457,96 @@ def test_a_transition_made_while_a_form_is_open_is_not_undone_by_its_save(client
     client.force_login(writer)
     response = client.post(change_url(briefing), data)
     assert response.status_code == 200  # the correction bumped the version: a conflict
+    assert "Someone else saved this briefing after you opened it" in response.content.decode()
     briefing.refresh_from_db()
+    assert briefing.dek == "One sentence that says what happened."
     assert briefing.notes.filter(kind=EditorsNote.Kind.UPDATE).count() == 1
+
+
+# Approving what was reviewed: the workflow forms carry the version the editor saw.
+
+
+def version_in(page: str, transition: str) -> str:
+    """The hidden version in the form of ``transition`` on the change page."""
+    form = page[page.index(f"/workflow/{transition}/") :]
+    form = form[: form.index("</form>")]
+    marker = 'name="version" value="'
+    start = form.index(marker) + len(marker)
+    return form[start : form.index('"', start)]
+
+
+def test_the_workflow_forms_carry_the_version_the_page_shows(client, writer, editor):
+    briefing = briefing_in_state("in_review", writer, editor)
+    Briefing.objects.filter(pk=briefing.pk).update(version=7)
+    client.force_login(editor)
+    page = client.get(change_url(briefing)).content.decode()
+    for transition in ("publish", "schedule", "request_changes"):
+        assert version_in(page, transition) == "7", transition
+
+
+def test_an_edit_saved_during_review_is_not_published_unseen(client, settings, editor):
+    settings.WORKFLOW_REQUIRE_SECOND_EDITOR = True
+    author = UserFactory(role="Editors")
+    briefing = briefing_in_state("in_review", author, editor)
+    client.force_login(editor)
+    seen = version_in(client.get(change_url(briefing)).content.decode(), "publish")
+
+    # The author (an editor, so they may edit in review) changes the dek meanwhile.
+    client.force_login(author)
+    data = change_form_data(briefing, dek="A dek nobody reviewed.")
+    assert client.post(change_url(briefing), data).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(transition_url(briefing, "publish"), {"version": seen}, follow=True)
+    page = response.content.decode()
+    assert "The briefing changed since you opened it; review the changes first." in page
+    assert f'href="/admin/briefings/briefing/{briefing.pk}/compare/"' in page
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.IN_REVIEW
+    assert briefing.live_revision is None
+
+    # Having reloaded the page (and seen the new dek), the editor may publish it.
+    assert "A dek nobody reviewed." in page
+    client.post(transition_url(briefing, "publish"), {"version": version_in(page, "publish")})
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.PUBLISHED
+    assert briefing.live_revision.dek == "A dek nobody reviewed."
+
+
+@pytest.mark.parametrize("transition", ["publish", "schedule", "request_changes"])
+def test_a_workflow_form_with_a_stale_or_missing_version_changes_nothing(
+    client, writer, editor, transition
+):
+    briefing = briefing_in_state("in_review", writer, editor)
+    Briefing.objects.filter(pk=briefing.pk).update(version=F("version") + 1)
+    when = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    data = {"comment": "Needs a source.", "publish_at": when}
+    client.force_login(editor)
+    for version in ({"version": str(briefing.version)}, {}):
+        response = client.post(transition_url(briefing, transition), {**data, **version})
+        assert response.status_code == 302
+        page = client.get(change_url(briefing)).content.decode()
+        assert "The briefing changed since you opened it" in page
+        briefing.refresh_from_db()
+        assert briefing.status == Briefing.Status.IN_REVIEW
+        assert briefing.live_revision is None
+        assert not briefing.transitions.exclude(action="submit").exists()
+
+
+def test_publish_and_schedule_refuse_an_unexpected_version(writer, editor):
+    briefing = briefing_in_state("in_review", writer, editor)
+    stale = briefing.version - 1
+    with pytest.raises(workflow.BriefingChanged):
+        workflow.publish(editor, briefing, expected_version=stale)
+    with pytest.raises(workflow.BriefingChanged):
+        workflow.schedule(
+            editor, briefing, timezone.now() + timedelta(days=1), expected_version=stale
+        )
+    with pytest.raises(workflow.BriefingChanged):
+        workflow.request_changes(editor, briefing, "Source it.", expected_version=stale)
+    workflow.publish(editor, briefing, expected_version=briefing.version)
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.PUBLISHED
 
 
 def test_the_log_is_kept_in_order_of_time(writer, editor):
