@@ -20,6 +20,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from .urlnorm import DEFAULT_PORTS
+
 PRODUCT = "Newsroom/1.0"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -27,7 +29,6 @@ ACCEPT = (
 )
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
-DEFAULT_PORTS = {"http": 80, "https": 443}
 # IPv6 networks whose last 32 bits are an IPv4 address the traffic goes to: NAT64 (RFC 6052),
 # IPv4-compatible (deprecated, RFC 4291) and IPv4-translated (SIIT, RFC 2765).
 IPV4_WRAPPING_NETWORKS = [

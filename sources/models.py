@@ -137,11 +137,6 @@ class Feed(models.Model):
         return timedelta(minutes=self.poll_interval)
 
 
-class SourceItemQuerySet(models.QuerySet):
-    def for_inbox(self):
-        return self.select_related("outlet").order_by("-discovered_at", "-id")
-
-
 class SourceItem(models.Model):
     """One story discovered in a feed or added by hand, with its triage status."""
 
@@ -176,8 +171,6 @@ class SourceItem(models.Model):
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
     )
-
-    objects = SourceItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-discovered_at", "-id"]

@@ -39,7 +39,7 @@ def test_rss2_feed_stores_its_items_and_reports_ok(feed_server):
     result = poll_feed(feed.pk)
     assert (result.outcome, result.new_items) == ("new", 3)
 
-    assert [item.title for item in SourceItem.objects.for_inbox()] == [
+    assert [item.title for item in SourceItem.objects.all()] == [
         "Lake ferry switches to electric boats in spring",
         "Market hall reopens after roof repairs",
         "Rowing club gets a new boathouse",
@@ -118,7 +118,7 @@ def test_changed_feed_adds_only_the_new_items(feed_server):
     result = poll_feed(feed.pk)
     assert (result.outcome, result.new_items) == ("new", 2)
     assert SourceItem.objects.count() == 5
-    assert SourceItem.objects.for_inbox().first().title == "item story 5"
+    assert SourceItem.objects.all().first().title == "item story 5"
 
 
 def test_one_poll_costs_the_same_number_of_queries_for_3_or_300_items(feed_server):
