@@ -4,6 +4,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
@@ -82,6 +83,10 @@ def save_ordered_formset(formset, parent) -> None:
 class TakeawayInline(OrderedInline, admin.TabularInline):
     model = Takeaway
     fields = ["position", "text"]
+    # A takeaway is a sentence: give it the width of one.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"class": "vLargeTextField"})}
+    }
 
 
 class SectionInline(OrderedInline, admin.StackedInline):
