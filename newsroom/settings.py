@@ -77,8 +77,21 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if DATABASES["default"]["NAME"] != ":memory:":
+        # A fresh clone has no var/ yet: whichever command comes first creates it.
+        _sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    # For a multi-threaded server: readers never wait for writers (write-ahead log), a writer
+    # waits its turn instead of failing (busy timeout), and a transaction takes the write lock
+    # when it begins, so a read-then-write (the version check of a save) cannot interleave.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests use a file too (next to it), so concurrent requests behave as they do when served.
+    DATABASES["default"]["TEST"] = {"NAME": str(_sqlite_file.with_name("test-newsroom.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
