@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from newsroom.plaintext import html_to_text
+
 from .models import SourceItem
 from .urlnorm import canonicalize_url
 
@@ -13,6 +15,12 @@ class SourceItemForm(forms.ModelForm):
     class Meta:
         model = SourceItem
         fields = ["outlet", "url", "title", "summary", "author", "published_at", "status"]
+
+    def clean_summary(self) -> str:
+        """Pasted HTML becomes text when the summary is typed or changed, and only then: a
+        saved summary is already text, and may show markup literally ("Use <b> for bold")."""
+        summary = self.cleaned_data["summary"]
+        return html_to_text(summary) if "summary" in self.changed_data else summary
 
     def clean_url(self) -> str:
         url = canonicalize_url(self.cleaned_data["url"])

@@ -6,8 +6,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.plaintext import html_to_text
-
 from .urlnorm import canonicalize_url
 
 web_url = URLValidator(schemes=["http", "https"])
@@ -164,7 +162,9 @@ class SourceItem(models.Model):
     )
     guid = models.CharField(max_length=1000, blank=True, db_index=True)
     title = models.CharField(max_length=500)
-    summary = models.TextField(blank=True, help_text="Plain text; markup is removed on save.")
+    summary = models.TextField(
+        blank=True, help_text="Plain text; markup pasted here is turned into text."
+    )
     author = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     discovered_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -186,5 +186,4 @@ class SourceItem(models.Model):
 
     def save(self, *args, **kwargs):
         self.url = canonicalize_url(self.url)
-        self.summary = html_to_text(self.summary)
         super().save(*args, **kwargs)

@@ -81,6 +81,23 @@ def test_bulk_shortlist_and_dismiss_leave_used_items_alone(client, writer):
     assert SourceItem.objects.get(pk=other.pk).status == "new"
 
 
+def test_editing_an_item_by_hand_keeps_a_summary_that_shows_markup(client, writer):
+    """The form turns pasted HTML into text when the summary changes, never again later."""
+    item = SourceItemFactory(summary="Use <b> for bold.", title="On markup")
+    data = {
+        "outlet": item.outlet_id,
+        "url": item.url,
+        "title": "On markup, revised",
+        "summary": item.summary,
+        "status": "shortlisted",
+    }
+    response = client.post(f"/admin/sources/sourceitem/{item.pk}/change/", data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "On markup, revised"
+    assert item.summary == "Use <b> for bold."
+
+
 def test_writer_adds_an_item_by_hand_with_a_canonical_url(client, writer):
     outlet = OutletFactory()
     response = client.post(
