@@ -9,6 +9,7 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from . import permissions
 from .images import clean_upload
@@ -29,7 +30,21 @@ from .workflow_admin import WorkflowAdminMixin
 _POSITION_OFFSET = 1_000_000
 
 
+def show_limits(form: forms.BaseForm) -> None:
+    """Let the browser take in whatever is typed or pasted, and show the limit instead of
+    enforcing it: ``maxlength`` cuts a pasted text short without a word, while the server
+    refuses an over-long value with its length (static/admin-extra/counters.js counts)."""
+    for field in form.fields.values():
+        limit = field.widget.attrs.pop("maxlength", None)
+        if limit is not None:
+            field.widget.attrs["data-max-length"] = limit
+
+
 class OrderedChildForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_limits(self)
+
     def _get_validation_exclusions(self):
         # Positions are renumbered 1..n on save (see save_ordered_formset), so two rows
         # briefly sharing a number while being reordered is not an error.
@@ -178,6 +193,7 @@ class BriefingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        show_limits(self)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -201,6 +217,31 @@ class BriefingForm(forms.ModelForm):
         if cleaned.get("version") != current:
             raise ValidationError(conflict_message(self.instance), code="conflict")
         return cleaned
+
+
+def error_summary(form, formsets) -> list[tuple[str, str, str]]:
+    """Why a save was refused, as (field id, label, message), for the list at the top of the
+    form: the admin marks each field in place, which can be far below the fold."""
+    entries = []
+
+    def add(each_form, prefix: str) -> None:
+        for name, errors in each_form.errors.items():
+            field = each_form.fields.get(name)
+            if field is None:  # non-field errors
+                entries.extend(("", prefix, str(error)) for error in errors)
+                continue
+            label = capfirst(field.label or name)
+            label = f"{prefix}, {label.lower()}" if prefix else label
+            entries.extend((each_form[name].auto_id, label, error) for error in errors)
+
+    add(form, "")
+    for formset in formsets:
+        name = capfirst(formset.model._meta.verbose_name)
+        for error in formset.non_form_errors():
+            entries.append(("", capfirst(formset.model._meta.verbose_name_plural), error))
+        for number, each_form in enumerate(formset.forms, 1):
+            add(each_form, f"{name} {number}")
+    return entries
 
 
 def conflict_message(briefing: Briefing):
@@ -269,7 +310,7 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-extra/workflow.css"]}
-        js = ["admin-extra/checklist.js"]
+        js = ["admin-extra/checklist.js", "admin-extra/counters.js"]
 
     @admin.display(boolean=True, description="Live")
     def live(self, obj):
@@ -381,6 +422,12 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         if change and edited and briefing.live_revision_id:
             Briefing.objects.filter(pk=briefing.pk).update(has_unpublished_changes=True)
             briefing.has_unpublished_changes = True
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST" and context.get("errors"):
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            context["error_summary"] = error_summary(context["adminform"].form, formsets)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         save_ordered_formset(formset, form.instance)

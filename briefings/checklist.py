@@ -57,10 +57,17 @@ def run(data: dict) -> list[Check]:
         )
     )
 
-    sections = [s for s in data.get("sections", []) if html_to_text(s.get("body") or "")]
-    checks.append(
-        Check("At least one section with text", bool(sections), "" if sections else "none yet")
-    )
+    checks.append(_sections_check(data.get("sections", [])))
+    unanswered = [
+        _text(block.get("question")) or "(no question)"
+        for block in data.get("qa_blocks", [])
+        if not html_to_text(block.get("answer") or "")
+    ]
+    if unanswered:
+        checks.append(
+            Check("Every question has an answer", False, "unanswered: " + "; ".join(unanswered))
+        )
+    checks.append(BYLINE_CHECK if data.get("byline") else BYLINE_MISSING)
 
     if fields.get("lead_image"):
         missing = [
@@ -94,6 +101,28 @@ def run(data: dict) -> list[Check]:
     return checks
 
 
+BYLINE_LABEL = "Byline names at least one person"
+BYLINE_CHECK = Check(BYLINE_LABEL, True)
+BYLINE_MISSING = Check(BYLINE_LABEL, False, "add the writer to the byline")
+
+
+def _sections_check(sections: list[dict]) -> Check:
+    label = "At least one section with text"
+    if not sections:
+        return Check(label, False, "none yet")
+    empty = [
+        _text(s.get("heading")) or "(no heading)"
+        for s in sections
+        if not html_to_text(s.get("body") or "")
+    ]
+    if len(empty) == len(sections):
+        return Check(label, False, "none has text yet")
+    if empty:
+        names = ", ".join(f"“{heading}”" for heading in empty)
+        return Check(label, False, f"{names} has no text: write it or remove it")
+    return Check(label, True)
+
+
 def _attribution_check(fields: dict, source: dict | None) -> Check:
     label = "Attribution to the original source"
     kind = fields.get("attribution_kind")
@@ -114,3 +143,8 @@ def _attribution_check(fields: dict, source: dict | None) -> Check:
 
 def unmet(data: dict) -> list[Check]:
     return [check for check in run(data) if not check.ok]
+
+
+def unmet_for_review(data: dict) -> list[Check]:
+    """What a briefing needs before it goes to an editor: someone answers for it."""
+    return [] if data.get("byline") else [BYLINE_MISSING]

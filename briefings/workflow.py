@@ -39,10 +39,10 @@ class BriefingChanged(ValidationError):
 class ChecklistIncomplete(ValidationError):
     """Publishing or scheduling refused: the publication checklist has unmet items."""
 
-    def __init__(self, unmet: list[checklist.Check]):
+    def __init__(self, unmet: list[checklist.Check], refusal: str = "Not ready to publish"):
         self.unmet = unmet
         super().__init__(
-            [f"Not ready to publish. {check}." for check in unmet], code="checklist_incomplete"
+            [f"{refusal}. {check}." for check in unmet], code="checklist_incomplete"
         )
 
 
@@ -182,6 +182,9 @@ def publication_checklist(briefing: Briefing) -> list[checklist.Check]:
 def submit_for_review(user, briefing: Briefing, comment: str = "") -> Briefing:
     briefing = _locked(briefing)
     _require(user, permissions.SUBMIT, briefing)
+    unmet = checklist.unmet_for_review(Revision.unsaved(briefing).data)
+    if unmet:
+        raise ChecklistIncomplete(unmet, "Not ready for review")
     before = briefing.status
     _set_status(briefing, Status.IN_REVIEW)
     _log(briefing, Transition.Action.SUBMIT, before, user, comment.strip())

@@ -277,6 +277,7 @@ class WorkflowAdminMixin:
 FORM_CHILDREN = {
     "takeaways": ["text"],
     "sections": ["heading", "body"],
+    "qa_blocks": ["question", "answer"],
     "notes": ["kind", "body"],
 }
 
@@ -300,6 +301,8 @@ def snapshot_from_form(post, briefing: Briefing) -> dict:
             else None
         )
         data["source"] = item and {"url": item.url, "outlet": {"name": item.outlet.name}}
+    # A byline emptied in the form posts no "authors" at all.
+    data["byline"] = [{"id": pk, "name": ""} for pk in post.getlist("authors") if pk]
     for prefix, names in FORM_CHILDREN.items():
         try:
             total = min(int(post.get(f"{prefix}-TOTAL_FORMS", "")), 1000)

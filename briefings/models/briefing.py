@@ -87,7 +87,9 @@ class Briefing(models.Model):
     slug = models.SlugField(
         max_length=120, unique=True, help_text="The public address; fixed once published."
     )
-    dek = models.CharField(max_length=300, help_text="One or two sentences that say what happened.")
+    dek = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences that say what happened."
+    )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="briefings")
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="briefings", blank=True, verbose_name="byline"

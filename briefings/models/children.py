@@ -35,7 +35,9 @@ class Takeaway(OrderedChild):
 
 class Section(OrderedChild):
     heading = models.CharField(max_length=120)
-    body = RichTextField(help_text="Paragraphs, h2–h4, lists, emphasis, links and quotes.")
+    body = RichTextField(
+        blank=True, help_text="Paragraphs, h2–h4, lists, emphasis, links and quotes."
+    )
 
     class Meta(OrderedChild.Meta):
         pass
@@ -46,7 +48,7 @@ class Section(OrderedChild):
 
 class QABlock(OrderedChild):
     question = models.CharField(max_length=300)
-    answer = RichTextField()
+    answer = RichTextField(blank=True)
 
     class Meta(OrderedChild.Meta):
         verbose_name = "Q&A block"

@@ -17,6 +17,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (value instanceof File) data.delete(name);
     }
     if (image && image.files.length) data.append("lead_image_chosen", "1");
+    // A filter_horizontal box (the byline) selects its chosen options only on submit.
+    for (const chosen of form.querySelectorAll("select[multiple][id$='_to']")) {
+      data.delete(chosen.name);
+      for (const option of chosen.options) data.append(chosen.name, option.value);
+    }
     if (inFlight) inFlight.abort();
     inFlight = new AbortController();
     try {

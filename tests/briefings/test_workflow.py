@@ -176,7 +176,9 @@ def test_publishing_is_refused_with_every_unmet_item_listed(client, writer, edit
         created_by=writer, dek="", ai_assisted=True, source_item=SourceItemFactory()
     )
     briefing.takeaways.create(position=1, text="Only one")
+    briefing.authors.add(writer)
     workflow.submit_for_review(writer, briefing)
+    briefing.authors.clear()
 
     with pytest.raises(workflow.ChecklistIncomplete) as refused:
         workflow.publish(editor, briefing)
@@ -187,6 +189,7 @@ def test_publishing_is_refused_with_every_unmet_item_listed(client, writer, edit
         "At least one section with text",
         "Attribution to the original source",
         "AI-assistance disclosure note",
+        "Byline names at least one person",
     }
 
     client.force_login(editor)
@@ -241,7 +244,7 @@ def test_the_checklist_shows_on_the_change_page_as_ticks_and_crosses(client, wri
     page = client.get(change_url(briefing)).content.decode()
     assert "Publication checklist" in page
     assert page.count('class="wf-ok"') == 3  # headline, dek, attribution (original)
-    assert page.count('class="wf-missing"') == 2  # takeaways, sections
+    assert page.count('class="wf-missing"') == 3  # takeaways, sections, byline
 
 
 # Scheduling.
