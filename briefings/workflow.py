@@ -41,9 +41,7 @@ class ChecklistIncomplete(ValidationError):
 
     def __init__(self, unmet: list[checklist.Check], refusal: str = "Not ready to publish"):
         self.unmet = unmet
-        super().__init__(
-            [f"{refusal}. {check}." for check in unmet], code="checklist_incomplete"
-        )
+        super().__init__([f"{refusal}. {check}." for check in unmet], code="checklist_incomplete")
 
 
 @transaction.atomic

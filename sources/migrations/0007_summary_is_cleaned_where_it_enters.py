@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sources', '0006_outlet_homepage_web_only'),
+        ("sources", "0006_outlet_homepage_web_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sourceitem',
-            name='summary',
-            field=models.TextField(blank=True, help_text='Plain text; markup pasted here is turned into text.'),
+            model_name="sourceitem",
+            name="summary",
+            field=models.TextField(
+                blank=True, help_text="Plain text; markup pasted here is turned into text."
+            ),
         ),
     ]
