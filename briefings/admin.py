@@ -338,8 +338,23 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self._visible(request, object_id)
+        if request.method == "POST" and "_transition" in request.POST:
+            # A workflow button of the form: checked before anything is saved.
+            self.check_transition(request, obj, request.POST["_transition"])
         context = {**self.workflow_context(request, obj), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
+
+    def response_change(self, request, obj):
+        """A workflow button saves the form, then makes its transition on what was just saved,
+        in the same transaction: never on a version the user has not seen. A form that does
+        not validate never gets here (it is shown again with its errors, and nothing is done).
+        """
+        transition = request.POST.get("_transition")
+        if transition is None:
+            return super().response_change(request, obj)
+        saved = "Your changes were saved." if getattr(request, "briefing_edited", False) else ""
+        self.run_transition(request, obj, transition, obj.version, saved)
+        return self._back(obj)
 
     def history_view(self, request, object_id, extra_context=None):
         self._visible(request, object_id)
@@ -419,6 +434,7 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         briefing = form.instance
         edited = form.has_changed() or any(formset.has_changed() for formset in formsets)
+        request.briefing_edited = edited
         if change and edited and briefing.live_revision_id:
             Briefing.objects.filter(pk=briefing.pk).update(has_unpublished_changes=True)
             briefing.has_unpublished_changes = True
@@ -427,6 +443,7 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and context.get("errors"):
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
             context["error_summary"] = error_summary(context["adminform"].form, formsets)
+            context["transition_not_made"] = "_transition" in request.POST
         return super().render_change_form(request, context, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):

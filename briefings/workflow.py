@@ -177,9 +177,12 @@ def publication_checklist(briefing: Briefing) -> list[checklist.Check]:
 
 
 @transaction.atomic
-def submit_for_review(user, briefing: Briefing, comment: str = "") -> Briefing:
+def submit_for_review(
+    user, briefing: Briefing, comment: str = "", expected_version: int | None = None
+) -> Briefing:
     briefing = _locked(briefing)
     _require(user, permissions.SUBMIT, briefing)
+    _require_version(briefing, expected_version)
     unmet = checklist.unmet_for_review(Revision.unsaved(briefing).data)
     if unmet:
         raise ChecklistIncomplete(unmet, "Not ready for review")

@@ -34,6 +34,7 @@ class WorkflowAdminMixin:
             (t for t in timeline if t.action == Transition.Action.REQUEST_CHANGES), None
         )
         can_share = permissions.can_share(user, obj)
+        can_edit = permissions.can_edit(user, obj)
         return {
             "workflow": {
                 "allowed": allowed,
@@ -42,17 +43,13 @@ class WorkflowAdminMixin:
                 "changes_request": last_request
                 if obj.status == Briefing.Status.CHANGES_REQUESTED
                 else None,
-                "can_edit": permissions.can_edit(user, obj),
+                "can_edit": can_edit,
+                # With an editable form on the page, the buttons submit it (save, then act).
+                "in_form": can_edit,
+                "actions": workflow_actions(obj, allowed),
                 "can_share": can_share,
                 "share_links": list(obj.preview_links.active()) if can_share else [],
                 "share_days": SHARE_DAYS,
-                "correction_kinds": [
-                    (kind.value, kind.label)
-                    for kind in EditorsNote.Kind
-                    if kind in EditorsNote.DATED_KINDS
-                ],
-                "schedule_min": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-                "time_zone": timezone.get_current_timezone_name(),
                 "second_editor_block": (
                     obj.status == Briefing.Status.IN_REVIEW
                     and user.has_perm("briefings.publish_briefing")
@@ -97,47 +94,65 @@ class WorkflowAdminMixin:
         return HttpResponseRedirect(reverse("admin:briefings_briefing_change", args=[obj.pk]))
 
     def transition_view(self, request, object_id, transition):
+        """A workflow form on a page without an editable form (or a hand-made request)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = self._visible(request, object_id)
+        self.check_transition(request, obj, transition)
+        self.run_transition(request, obj, transition, posted_version(request.POST))
+        return self._back(obj)
+
+    def check_transition(self, request, obj: Briefing, transition: str) -> None:
         if transition not in permissions.TRANSITIONS:
             raise Http404("No such transition.")
         if not permissions.can(request.user, transition, obj):
             raise PermissionDenied
+
+    def run_transition(
+        self, request, obj: Briefing, transition: str, version: int, saved: str = ""
+    ) -> bool:
+        """Make ``transition`` on the version the user saw, and say what happened. ``saved``
+        opens the message when the same request saved the user's edits first."""
         data, user = request.POST, request.user
-        comment = data.get("comment", "")
+
+        def field(name: str) -> str:
+            return data.get(f"{transition}-{name}", data.get(name, ""))
+
+        comment = field("comment")
         try:
             if transition == permissions.SUBMIT:
-                workflow.submit_for_review(user, obj, comment)
+                workflow.submit_for_review(user, obj, comment, version)
                 done = "Submitted for review. The editors have been told."
             elif transition == permissions.REQUEST_CHANGES:
-                workflow.request_changes(user, obj, comment, posted_version(data))
+                workflow.request_changes(user, obj, comment, version)
                 done = "Changes requested. The authors have been told."
             elif transition == permissions.PUBLISH:
-                workflow.publish(user, obj, comment, posted_version(data))
+                workflow.publish(user, obj, comment, version)
                 done = "Published. Readers now see this version."
             elif transition == permissions.SCHEDULE:
-                when = parse_local_datetime(data.get("publish_at", ""))
-                obj = workflow.schedule(user, obj, when, comment, posted_version(data))
+                when = parse_local_datetime(field("publish_at"))
+                obj = workflow.schedule(user, obj, when, comment, version)
                 done = f"Scheduled for {timezone.localtime(obj.published_at):%Y-%m-%d %H:%M %Z}."
             elif transition == permissions.UNSCHEDULE:
                 workflow.unschedule(user, obj, comment)
                 done = "Schedule cancelled; the briefing is back in review."
             elif transition == permissions.WITHDRAW:
-                workflow.withdraw(user, obj, data.get("reason", ""))
+                workflow.withdraw(user, obj, field("reason"))
                 done = "Withdrawn. Its address now answers 410 Gone with your reason."
             else:
-                workflow.add_correction(user, obj, data.get("kind", ""), data.get("body", ""))
+                workflow.add_correction(user, obj, field("kind"), field("body"))
                 done = "Note added. Readers see it on the page and in the corrections log."
         except workflow.BriefingChanged as error:
             self._changed_meanwhile(request, obj, error)
-            return self._back(obj)
+            return False
         except ValidationError as error:
+            if saved:
+                self.message_user(request, f"{saved} Nothing else was done:", messages.WARNING)
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
-            return self._back(obj)
-        self.message_user(request, done, messages.SUCCESS)
-        return self._back(obj)
+            return False
+        self.message_user(request, f"{saved} {done}".strip(), messages.SUCCESS)
+        return True
 
     def _changed_meanwhile(self, request, obj: Briefing, error: ValidationError) -> None:
         compare_url = reverse("admin:briefings_briefing_compare", args=[obj.pk])
@@ -272,6 +287,78 @@ class WorkflowAdminMixin:
         )
         self.message_user(request, "Preview link revoked.", messages.SUCCESS)
         return self._back(obj)
+
+
+def workflow_actions(obj: Briefing, allowed: set[str]) -> list[dict]:
+    """The controls for the transitions ``allowed`` here, in the order the panel shows them."""
+    live, scheduled = obj.is_live, obj.status == Briefing.Status.SCHEDULED
+    zone = timezone.get_current_timezone_name()
+    kinds = [(k.value, k.label) for k in EditorsNote.Kind if k in EditorsNote.DATED_KINDS]
+    actions = [
+        {
+            "name": permissions.SUBMIT,
+            "button": "Submit for review",
+            "primary": True,
+            "fields": [{"name": "comment", "label": "Note for the editor (optional)"}],
+        },
+        {
+            "name": permissions.REQUEST_CHANGES,
+            "button": "Request changes",
+            "fields": [
+                {
+                    "name": "comment",
+                    "label": "What needs to change (the writer sees this)",
+                    "rows": 3,
+                    "required": True,
+                }
+            ],
+        },
+        {
+            "name": permissions.PUBLISH,
+            "button": "Publish changes"
+            if live
+            else ("Publish now" if scheduled else "Approve and publish"),
+            "primary": True,
+            "fields": [{"name": "comment", "label": "Comment (optional)"}],
+        },
+        {
+            "name": permissions.SCHEDULE,
+            "button": "Reschedule" if scheduled else "Approve and schedule",
+            "fields": [
+                {
+                    "name": "publish_at",
+                    "label": f"Publish at ({zone})",
+                    "type": "datetime-local",
+                    "min": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                    "required": True,
+                }
+            ],
+        },
+        {"name": permissions.UNSCHEDULE, "button": "Cancel the schedule", "fields": []},
+        {
+            "name": permissions.CORRECT,
+            "button": "Add the note",
+            "folded": "Add a correction, clarification or update",
+            "fields": [
+                {"name": "kind", "label": "Kind", "choices": kinds},
+                {
+                    "name": "body",
+                    "label": "Note readers will see (dated today; appears at once and in the "
+                    "corrections log)",
+                    "rows": 3,
+                    "required": True,
+                },
+            ],
+        },
+        {
+            "name": permissions.WITHDRAW,
+            "button": "Withdraw",
+            "folded": "Withdraw this briefing",
+            "danger": True,
+            "fields": [{"name": "reason", "label": "Reason readers will see", "required": True}],
+        },
+    ]
+    return [action for action in actions if action["name"] in allowed]
 
 
 FORM_CHILDREN = {

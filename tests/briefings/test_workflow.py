@@ -470,10 +470,16 @@ def test_a_transition_made_while_a_form_is_open_is_not_undone_by_its_save(client
 
 
 def version_in(page: str, transition: str) -> str:
-    """The hidden version in the form of ``transition`` on the change page."""
-    form = page[page.index(f"/workflow/{transition}/") :]
-    form = form[: form.index("</form>")]
-    marker = 'name="version" value="'
+    """The version the button of ``transition`` posts: its own form's, or, when the button
+    submits the briefing's form (an editable page), that form's."""
+    button = f'name="_transition" value="{transition}" form="briefing_form"'
+    if button in page:
+        form = page[page.index('id="briefing_form"') :]
+        marker = 'name="version" value="'
+    else:
+        form = page[page.index(f"/workflow/{transition}/") :]
+        form = form[: form.index("</form>")]
+        marker = 'name="version" value="'
     start = form.index(marker) + len(marker)
     return form[start : form.index('"', start)]
 

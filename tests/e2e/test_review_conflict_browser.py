@@ -37,10 +37,13 @@ def test_an_editor_cannot_publish_an_edit_saved_after_they_opened_the_page(
 
     # Publishing from the page opened before the edit is refused, with a way to compare.
     reviewer.click("Approve and publish")
-    assert "The briefing changed since you opened it" in reviewer.text()
+    assert "Someone else saved this briefing after you opened it" in reviewer.text()
+    assert "nothing was done" in reviewer.text()
     assert Briefing.objects.get(pk=briefing.pk).live_revision_id is None
     reviewer.shot("refused-stale-publish")
-    reviewer.page.get_by_role("link", name="Compare the working copy with the live version").click()
+    with reviewer.page.expect_popup() as compare:
+        reviewer.page.get_by_role("link", name="compare it with the live page").first.click()
+    reviewer.page = compare.value
     reviewer.page.wait_for_load_state()
     assert "A dek the reviewer never saw." in reviewer.text()
     reviewer.shot("compares")

@@ -114,7 +114,7 @@ def test_writer_editor_and_reader_walk_the_whole_path(
     editor.open(change_path)
     assert editor.page.get_by_role("button", name="Approve and publish").is_visible()
     editor.shot("review")
-    editor.page.fill("#wf-changes-comment", "Say which routes the frozen fares cover.")
+    editor.page.fill("#wf-request_changes-comment", "Say which routes the frozen fares cover.")
     editor.click("Request changes")
     assert "Changes requested" in editor.text()
     editor.shot("changes-requested")
