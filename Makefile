@@ -11,8 +11,10 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-# The demo runs in debug mode on an embedded SQLite database under var/.
-DEMO_ENV := DEBUG=true DEMO_MODE=true FEEDS_ALLOW_PRIVATE_ADDRESSES=true
+# The demo runs in debug mode on an embedded SQLite database under var/, and its public base
+# URL (printed log-ins, links in workflow emails) follows HOST and PORT unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
+DEMO_ENV := DEBUG=true DEMO_MODE=true FEEDS_ALLOW_PRIVATE_ADDRESSES=true SITE_URL=$(SITE_URL)
 TEST_ENV := SECRET_KEY=insecure-test-key DEBUG=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
 .PHONY: run test install lint format check clean bench worker

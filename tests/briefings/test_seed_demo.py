@@ -1,3 +1,8 @@
+import os
+import subprocess
+from io import StringIO
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -63,3 +68,27 @@ def test_seed_demo_refuses_to_run_outside_demo_mode(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.filter(username="writer").exists()
+
+
+def test_the_demo_follows_its_host_and_port(settings, tmp_path):
+    """`make run PORT=8102` serves on 8102: the printed log-ins and the links in workflow
+    emails name that address, not the default port."""
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=8102"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "SITE_URL"},
+    ).stdout
+    serve = next(line for line in plan.splitlines() if "runserver" in line)
+    assert "SITE_URL=http://127.0.0.1:8102" in serve
+    assert serve.rstrip().endswith("runserver 127.0.0.1:8102")
+
+    settings.DEMO_MODE = True
+    settings.SITE_URL = "http://127.0.0.1:8102"
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo log-ins for http://127.0.0.1:8102/admin/" in out.getvalue()
+    assert ":8000" not in out.getvalue()

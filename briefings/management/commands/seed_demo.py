@@ -103,7 +103,7 @@ class Command(BaseCommand):
         return users
 
     def print_logins(self) -> None:
-        self.stdout.write("\nDemo log-ins for http://127.0.0.1:8000/admin/ (demo mode only):")
+        self.stdout.write(f"\nDemo log-ins for {settings.SITE_URL}/admin/ (demo mode only):")
         for username, password, _, group in DEMO_USERS:
             self.stdout.write(f"  {group:<18} user: {username:<10} password: {password}")
         self.stdout.write("")
