@@ -38,7 +38,10 @@ class WorkflowAdminMixin:
         return {
             "workflow": {
                 "allowed": allowed,
-                "checklist": workflow.publication_checklist(obj),
+                # After a refused save the page shows the form as posted: so does the list.
+                "checklist": checklist.run(snapshot_from_form(request.POST, obj))
+                if request.method == "POST" and can_edit
+                else workflow.publication_checklist(obj),
                 "timeline": timeline,
                 "changes_request": last_request
                 if obj.status == Briefing.Status.CHANGES_REQUESTED

@@ -1,8 +1,11 @@
-// Live character counts for fields with a length limit (data-max-length): the browser takes
-// in everything typed or pasted, and the count turns red past the limit. The server refuses
+// Live character counts for the wide text fields with a length limit (headline, dek,
+// takeaways, image texts): the browser takes in everything typed or pasted (no maxlength),
+// and the count turns red past the limit. The server refuses
 // an over-long value with its length; nothing is ever cut short.
 "use strict";
 (() => {
+  const COUNTED = ".vLargeTextField[data-max-length]";
+
   function counterFor(field) {
     let counter = field.nextElementSibling;
     if (!counter || !counter.classList.contains("char-count")) {
@@ -24,12 +27,12 @@
   }
 
   function setUp(root) {
-    root.querySelectorAll("[data-max-length]").forEach(update);
+    root.querySelectorAll(COUNTED).forEach(update);
   }
 
   document.addEventListener("DOMContentLoaded", () => setUp(document));
   document.addEventListener("formset:added", (event) => setUp(event.target));
   document.addEventListener("input", (event) => {
-    if (event.target.matches && event.target.matches("[data-max-length]")) update(event.target);
+    if (event.target.matches && event.target.matches(COUNTED)) update(event.target);
   });
 })();

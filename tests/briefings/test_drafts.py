@@ -140,3 +140,14 @@ def test_the_live_checklist_sees_a_byline_removed_in_the_form(client, writer):
     html = client.post(f"/admin/briefings/briefing/{briefing.pk}/checklist/", data).text
     assert html.count('class="wf-missing"') == 1
     assert "Byline names at least one person" in html
+
+
+def test_after_a_refused_save_the_checklist_describes_the_form_as_posted(client, writer):
+    briefing = complete_briefing(writer)
+    client.force_login(writer)
+    html = client.post(change_url(briefing), change_form_data(briefing, headline="")).text
+    checklist_html = html[
+        html.index('class="wf-checklist"') : html.index("</ul>", html.index('class="wf-checklist"'))
+    ]
+    assert "Headline present and short enough <span" in checklist_html
+    assert checklist_html.count('class="wf-missing"') == 1
