@@ -10,6 +10,7 @@ rendered uncached and the failure is logged as a warning, once per failed reques
 
 import hashlib
 import logging
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -36,14 +37,20 @@ def _generation() -> int:
     if _clear_missed:
         _bump_generation()
         _clear_missed = False
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    return cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None)
+
+
+def _new_generation() -> int:
+    """A generation never used before, for when the key is missing: Redis may evict or lose
+    it while pages cached under earlier generations are still there."""
+    return time.time_ns()
 
 
 def _bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
 def clear_public_pages() -> None:

@@ -171,3 +171,21 @@ def test_pages_are_cached_again_once_redis_is_back(client, redis_cache, django_a
     assert "Steady story" in client.get("/").text
     with django_assert_num_queries(0):
         assert "Steady story" in client.get("/").text
+
+
+def test_a_lost_generation_number_does_not_bring_back_pages_cached_before_it(
+    client, redis_cache, django_capture_on_commit_callbacks
+):
+    """Redis may evict the generation key (it has no expiry, but a full Redis under an LRU
+    policy evicts anything) or lose it to a FLUSHDB of that key; pages cached under an
+    earlier generation must not come back with it."""
+    from django.core.cache import cache
+
+    from newsroom.cache import GENERATION_KEY
+
+    client.get("/")  # cached, with no briefing yet
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing = published(headline="After the first page was cached")
+    assert briefing.headline in client.get("/").text
+    cache.delete(GENERATION_KEY)
+    assert briefing.headline in client.get("/").text
