@@ -1,10 +1,11 @@
-"""Lead images: what an upload may cost, and what the stored file keeps.
+"""Lead images: what an upload may cost, which decoders see it, and what the stored file keeps.
 
 Every image here is a real file, made with Pillow or written byte by byte (a PNG header can
 promise more pixels than its few kilobytes hold, which is the point of an image bomb).
 """
 
 import io
+import os
 import struct
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import EpsImagePlugin, Image
 
 from briefings.images import clean_upload, refuse_decompression_bombs
 from briefings.models import Briefing
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 ADD_URL = "/admin/briefings/briefing/add/"
+UNSUPPORTED = "Upload a JPEG, PNG or WebP image."
 
 
 @pytest.fixture(autouse=True)
@@ -166,3 +168,65 @@ def test_pillow_refuses_an_image_over_its_own_limit_anywhere_on_the_site(tmp_pat
     )
     assert result.returncode != 0
     assert "PIL.Image.DecompressionBombWarning: Image size (169000000 pixels)" in result.stderr
+
+
+# Decoders: only JPEG, PNG and WebP ever see an upload.
+
+EPS = b"""%!PS-Adobe-3.0 EPSF-3.0
+%%BoundingBox: 0 0 10 10
+%%EndComments
+newpath 0 0 moveto 10 10 lineto stroke
+showpage
+%%EOF
+"""
+
+
+def test_an_eps_upload_never_runs_ghostscript(admin_client, tmp_path, monkeypatch):
+    ran = tmp_path / "ghostscript-ran"
+    fake_gs = tmp_path / "bin" / "gs"
+    fake_gs.parent.mkdir()
+    fake_gs.write_text(f"#!/bin/sh\ntouch {ran}\nexit 1\n")
+    fake_gs.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake_gs.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(EpsImagePlugin, "gs_binary", None)  # Pillow looks for gs again
+
+    response = upload_as_lead_image(admin_client, "chart.eps", EPS, "application/postscript")
+
+    assert not ran.exists()
+    assert response.status_code == 200
+    assert UNSUPPORTED in response.text
+    assert not Briefing.objects.exists()
+
+
+def gif(size=(64, 64)) -> bytes:
+    buffer = io.BytesIO()
+    Image.effect_noise(size, 64).save(buffer, "GIF")
+    return buffer.getvalue()
+
+
+def test_a_gif_is_refused_without_being_decoded(admin_client):
+    # Cut short, a GIF that is decoded fails as "truncated"; one that is not just is refused.
+    data = gif()
+    response = upload_as_lead_image(admin_client, "animation.gif", data[: len(data) // 2])
+    assert UNSUPPORTED in response.text
+    assert "could not be read" not in response.text
+    assert not Briefing.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["GIF", "BMP", "TIFF", "ICO", "PPM"])
+def test_other_formats_pillow_reads_are_refused_with_a_clear_message(kind):
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "#3a6ea5").save(buffer, kind)
+    with pytest.raises(ValidationError) as refusal:
+        clean_upload(SimpleUploadedFile(f"image.{kind.lower()}", buffer.getvalue()))
+    assert refusal.value.messages == [UNSUPPORTED]
+
+
+def test_a_jpeg_with_a_second_picture_is_stored_as_a_plain_jpeg():
+    """Phones write a depth map or a preview as a second picture (Pillow calls it MPO)."""
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (32, 24), "red"), Image.new("RGB", (8, 6), "blue")
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    cleaned = clean_upload(SimpleUploadedFile("phone.jpg", buffer.getvalue(), "image/jpeg"))
+    stored = Image.open(io.BytesIO(cleaned.read()))
+    assert (stored.format, stored.size, getattr(stored, "n_frames", 1)) == ("JPEG", (32, 24), 1)
