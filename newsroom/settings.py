@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -129,6 +130,9 @@ STORAGES = {
 }
 # Uploads: refuse anything larger than this many bytes (lead images are checked in the form too).
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
+# Lead images with more pixels than this are refused before they are decoded (a small file can
+# hold a huge image); Pillow refuses anything over 89,478,485 whatever this says.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 or consolemail://

@@ -1,0 +1,37 @@
+"""A database outage answers 503 "come back in a minute", not an unbranded 500.
+
+The page is a static template rendered without a request, so no context processor (the
+topic navigation, for one) goes to the database that is down.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 60
+
+
+class DatabaseOutageMiddleware:
+    """Turn a database that cannot be reached into a 503 with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG or not isinstance(exception, OperationalError | InterfaceError):
+            return None  # the debug page, or Django's 500 for anything else
+        logger.error("Database unavailable, %s answered 503: %s", request.path, exception)
+        content = render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
+        return HttpResponse(
+            content,
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        )
