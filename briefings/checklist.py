@@ -1,14 +1,15 @@
 """The publication checklist: what a briefing needs before readers may see it.
 
-It reads a snapshot (see ``models.revision.snapshot``), so the same rules apply to the
-working copy shown in the admin and to what ``workflow.publish`` is about to freeze.
+It reads a snapshot (``briefings.snapshot``), so the same rules apply to the form as the writer
+types, to the working copy shown in the admin and to what ``workflow.publish`` freezes.
 """
 
 from dataclasses import dataclass
 
 from newsroom.plaintext import html_to_text
 
-from .models import Briefing, EditorsNote
+from .models import Briefing
+from .snapshot import Snapshot
 
 HEADLINE_MAX = Briefing._meta.get_field("headline").max_length
 DEK_MAX = Briefing._meta.get_field("dek").max_length
@@ -25,6 +26,10 @@ class Check:
         return f"{self.label}: {self.detail}" if self.detail else self.label
 
 
+BYLINE_LABEL = "Byline names at least one person"
+BYLINE_MISSING = Check(BYLINE_LABEL, False, "add the writer to the byline")
+
+
 def _text(value) -> str:
     return (value or "").strip()
 
@@ -37,43 +42,35 @@ def _length_check(label: str, value: str, limit: int) -> Check:
     return Check(label, True)
 
 
-def run(data: dict) -> list[Check]:
-    """Every item of the checklist for the snapshot ``data``, met or not."""
-    fields = data["briefing"]
+def run(page: Snapshot) -> list[Check]:
+    """Every item of the checklist for ``page``, met or not."""
     checks = [
-        _length_check(
-            "Headline present and short enough", _text(fields.get("headline")), HEADLINE_MAX
-        ),
-        _length_check("Dek present and short enough", _text(fields.get("dek")), DEK_MAX),
+        _length_check("Headline present and short enough", _text(page.headline), HEADLINE_MAX),
+        _length_check("Dek present and short enough", _text(page.dek), DEK_MAX),
     ]
-
-    takeaways = [t for t in data.get("takeaways", []) if _text(t.get("text"))]
-    count = len(takeaways)
+    count = len([t for t in page.takeaways if _text(t.text)])
+    enough = TAKEAWAYS_MIN <= count <= TAKEAWAYS_MAX
     checks.append(
         Check(
             f"{TAKEAWAYS_MIN}–{TAKEAWAYS_MAX} key takeaways",
-            TAKEAWAYS_MIN <= count <= TAKEAWAYS_MAX,
-            "" if TAKEAWAYS_MIN <= count <= TAKEAWAYS_MAX else f"has {count}",
+            enough,
+            "" if enough else f"has {count}",
         )
     )
-
-    checks.append(_sections_check(data.get("sections", [])))
+    checks.append(_sections_check(page))
     unanswered = [
-        _text(block.get("question")) or "(no question)"
-        for block in data.get("qa_blocks", [])
-        if not html_to_text(block.get("answer") or "")
+        _text(q.question) or "(no question)" for q in page.questions if not html_to_text(q.answer)
     ]
     if unanswered:
         checks.append(
             Check("Every question has an answer", False, "unanswered: " + "; ".join(unanswered))
         )
-    checks.append(BYLINE_CHECK if data.get("byline") else BYLINE_MISSING)
-
-    if fields.get("lead_image"):
+    checks.append(Check(BYLINE_LABEL, True) if page.byline else BYLINE_MISSING)
+    if page.image:
         missing = [
             name
-            for name, key in (("alt text", "lead_image_alt"), ("credit", "lead_image_credit"))
-            if not _text(fields.get(key))
+            for name, value in (("alt text", page.image.alt), ("credit", page.image.credit))
+            if not _text(value)
         ]
         checks.append(
             Check(
@@ -82,15 +79,9 @@ def run(data: dict) -> list[Check]:
                 f"missing {' and '.join(missing)}" if missing else "",
             )
         )
-
-    checks.append(_attribution_check(fields, data.get("source")))
-
-    if fields.get("ai_assisted"):
-        disclosed = any(
-            note.get("kind") == EditorsNote.Kind.AI_DISCLOSURE
-            and html_to_text(note.get("body") or "")
-            for note in data.get("notes", [])
-        )
+    checks.append(_attribution_check(page))
+    if page.ai_assisted:
+        disclosed = any(note.is_disclosure and html_to_text(note.body) for note in page.notes)
         checks.append(
             Check(
                 "AI-assistance disclosure note",
@@ -101,21 +92,12 @@ def run(data: dict) -> list[Check]:
     return checks
 
 
-BYLINE_LABEL = "Byline names at least one person"
-BYLINE_CHECK = Check(BYLINE_LABEL, True)
-BYLINE_MISSING = Check(BYLINE_LABEL, False, "add the writer to the byline")
-
-
-def _sections_check(sections: list[dict]) -> Check:
+def _sections_check(page: Snapshot) -> Check:
     label = "At least one section with text"
-    if not sections:
+    if not page.sections:
         return Check(label, False, "none yet")
-    empty = [
-        _text(s.get("heading")) or "(no heading)"
-        for s in sections
-        if not html_to_text(s.get("body") or "")
-    ]
-    if len(empty) == len(sections):
+    empty = [_text(s.heading) or "(no heading)" for s in page.sections if not html_to_text(s.body)]
+    if len(empty) == len(page.sections):
         return Check(label, False, "none has text yet")
     if empty:
         names = ", ".join(f"“{heading}”" for heading in empty)
@@ -123,28 +105,26 @@ def _sections_check(sections: list[dict]) -> Check:
     return Check(label, True)
 
 
-def _attribution_check(fields: dict, source: dict | None) -> Check:
+def _attribution_check(page: Snapshot) -> Check:
     label = "Attribution to the original source"
-    kind = fields.get("attribution_kind")
+    source = page.source
     if source:
-        if kind == Briefing.AttributionKind.ORIGINAL:
+        if page.attribution_kind == Briefing.AttributionKind.ORIGINAL:
             return Check(
-                label,
-                False,
-                "began from a source item but is marked as original reporting",
+                label, False, "began from a source item but is marked as original reporting"
             )
-        if not (source.get("url") and (source.get("outlet") or {}).get("name")):
+        if not (source.url and source.outlet_name):
             return Check(label, False, "the source item lacks its outlet or original URL")
-        return Check(label, True, f"{source['outlet']['name']}, {source['url']}")
-    if kind == Briefing.AttributionKind.SOURCE_ASSISTED:
+        return Check(label, True, f"{source.outlet_name}, {source.url}")
+    if page.attribution_kind == Briefing.AttributionKind.SOURCE_ASSISTED:
         return Check(label, False, "marked source assisted but names no source item")
     return Check(label, True, "original reporting")
 
 
-def unmet(data: dict) -> list[Check]:
-    return [check for check in run(data) if not check.ok]
+def unmet(page: Snapshot) -> list[Check]:
+    return [check for check in run(page) if not check.ok]
 
 
-def unmet_for_review(data: dict) -> list[Check]:
+def unmet_for_review(page: Snapshot) -> list[Check]:
     """What a briefing needs before it goes to an editor: someone answers for it."""
-    return [] if data.get("byline") else [BYLINE_MISSING]
+    return [] if page.byline else [BYLINE_MISSING]

@@ -10,7 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.plaintext import html_to_text
 
-from .models import Briefing, EditorsNote, Topic
+from .models import Briefing, Topic
+from .snapshot import Image, Snapshot
 
 _BLOCK_END = re.compile(r"</(?:p|li|h2|h3|h4|blockquote)>|<br\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
@@ -74,74 +75,64 @@ def _choice(choices, value) -> str:
     return str(dict(choices).get(value, value or "—"))
 
 
-def _detail_lines(data: dict, topics: dict) -> dict[str, list[str]]:
-    fields = data["briefing"]
-    source = data.get("source")
+def _detail_lines(page: Snapshot, topics: dict) -> dict[str, list[str]]:
+    image, source = page.image or Image(""), page.source
     return {
-        "Headline": [fields.get("headline") or ""],
-        "Dek": [fields.get("dek") or ""],
-        "Address (slug)": [fields.get("slug") or ""],
-        "Topic": [topics.get(fields.get("topic_id"), "—")],
-        "Byline": [", ".join(a["name"] for a in data.get("byline", [])) or "—"],
-        "Type of work": [_choice(Briefing.WorkType.choices, fields.get("work_type"))],
+        "Headline": [page.headline],
+        "Dek": [page.dek],
+        "Address (slug)": [page.slug],
+        "Topic": [topics.get(page.topic_id, "—")],
+        "Byline": [", ".join(page.byline_names) or "—"],
+        "Type of work": [_choice(Briefing.WorkType.choices, page.work_type)],
         "Lead image": [
-            f"Image: {fields.get('lead_image') or 'none'}",
-            f"Alt text: {fields.get('lead_image_alt') or '—'}",
-            f"Caption: {fields.get('lead_image_caption') or '—'}",
-            f"Credit: {fields.get('lead_image_credit') or '—'}",
-            "Source type: "
-            + _choice(Briefing.ImageSourceType.choices, fields.get("lead_image_source_type")),
+            f"Image: {image.name or 'none'}",
+            f"Alt text: {image.alt or '—'}",
+            f"Caption: {image.caption or '—'}",
+            f"Credit: {image.credit or '—'}",
+            "Source type: " + _choice(Briefing.ImageSourceType.choices, image.source_type),
         ],
         "Sourcing": [
-            _choice(Briefing.AttributionKind.choices, fields.get("attribution_kind")),
-            f"Began from: {source['outlet']['name']}, {source['title']} ({source['url']})"
+            _choice(Briefing.AttributionKind.choices, page.attribution_kind),
+            f"Began from: {source.outlet_name}, {source.title} ({source.url})"
             if source
             else "Began from: no source item",
-            f"AI assistance used: {'yes' if fields.get('ai_assisted') else 'no'}",
+            f"AI assistance used: {'yes' if page.ai_assisted else 'no'}",
         ],
     }
 
 
-def _children_lines(data: dict) -> dict[str, list[str]]:
+def _children_lines(page: Snapshot) -> dict[str, list[str]]:
     notes = []
-    for note in data.get("notes", []):
-        kind = _choice(EditorsNote.Kind.choices, note.get("kind"))
-        dated = note.get("kind") in EditorsNote.DATED_KINDS and note.get("created_at")
-        notes.append(f"[{kind}{', ' + note['created_at'][:10] if dated else ''}]")
-        notes += rich_text_lines(note.get("body"))
+    for note in page.notes:
+        notes.append(f"[{note.label}]")
+        notes += rich_text_lines(note.body)
     sections = []
-    for section in data.get("sections", []):
-        sections.append(f"## {section.get('heading', '')}")
-        sections += rich_text_lines(section.get("body"))
+    for section in page.sections:
+        sections.append(f"## {section.heading}")
+        sections += rich_text_lines(section.body)
     qa = []
-    for block in data.get("qa_blocks", []):
-        qa.append(f"Q: {block.get('question', '')}")
-        qa += [f"A: {line}" for line in rich_text_lines(block.get("answer"))]
+    for block in page.questions:
+        qa.append(f"Q: {block.question}")
+        qa += [f"A: {line}" for line in rich_text_lines(block.answer)]
     return {
-        "Key takeaways": [
-            f"{n}. {t.get('text', '')}" for n, t in enumerate(data.get("takeaways", []), 1)
-        ],
+        "Key takeaways": [f"{n}. {t.text}" for n, t in enumerate(page.takeaways, 1)],
         "Sections": sections,
         "Q&A": qa,
         "Editor's notes": notes,
         "Further sources": [
-            f"{c.get('title', '')} — {c.get('url', '')}"
-            + (f" ({c['publisher']})" if c.get("publisher") else "")
-            for c in data.get("citations", [])
+            f"{c.title} — {c.url}" + (f" ({c.publisher})" if c.publisher else "")
+            for c in page.citations
         ],
     }
 
 
-def compare(old: dict | None, new: dict) -> list[Part]:
+def compare(old: Snapshot | None, new: Snapshot) -> list[Part]:
     """Every part of the briefing, old against new (``old`` None: everything is new)."""
-    topic_ids = {d["briefing"].get("topic_id") for d in (old, new) if d}
+    topic_ids = {page.topic_id for page in (old, new) if page}
     topics = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name"))
-    empty = {"briefing": {}}
-    old_parts = {
-        **_detail_lines(old or empty, topics),
-        **_children_lines(old or empty),
-    }
-    if old is None:
-        old_parts = dict.fromkeys(old_parts, [])
     new_parts = {**_detail_lines(new, topics), **_children_lines(new)}
+    if old is None:
+        old_parts = dict.fromkeys(new_parts, [])
+    else:
+        old_parts = {**_detail_lines(old, topics), **_children_lines(old)}
     return [Part(label, compare_lines(old_parts[label], new_parts[label])) for label in new_parts]

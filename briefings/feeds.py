@@ -21,7 +21,7 @@ class LatestBriefingsFeed(Feed):
         return reverse("briefings:rss")
 
     def items(self):
-        return Briefing.objects.for_listing()[:FEED_SIZE]
+        return Briefing.objects.for_listing().with_noted_at()[:FEED_SIZE]
 
     def item_title(self, item: Briefing) -> str:
         return item.live_revision.headline
@@ -37,7 +37,7 @@ class LatestBriefingsFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Briefing):
-        return max(filter(None, [item.published_at, item.live_revision.corrected_at]))
+        return max(filter(None, [item.published_at, item.noted_at]))
 
     def item_categories(self, item: Briefing) -> list[str]:
         return [item.live_revision.topic.name, item.live_revision.get_work_type_display()]

@@ -99,7 +99,34 @@ def clean_upload(upload, credit: str = "", source_type: str = "") -> SimpleUploa
     image.save(buffer, kind, **{k: v for k, v in options.items() if v is not None})
     data = _with_provenance(buffer.getvalue(), credit, source_type)
     stem = PurePath(upload.name).stem[:80] or "lead-image"
-    return SimpleUploadedFile(f"{stem}.{extension}", data, content_type)
+    cleaned = SimpleUploadedFile(f"{stem}.{extension}", data, content_type)
+    cleaned.newsroom_cleaned = True  # the model layer does not clean it a second time
+    return cleaned
+
+
+def clean_new_lead_image(briefing) -> None:
+    """Clean an upload assigned to ``briefing.lead_image`` and not yet stored, whichever way
+    it came (the admin's form cleans first, to show its errors; a script or shell may not)."""
+    field_file = briefing.lead_image
+    if not field_file or field_file._committed:
+        return
+    upload = field_file.file
+    if getattr(upload, "newsroom_cleaned", False):
+        return
+    briefing.lead_image = clean_upload(
+        upload, briefing.lead_image_credit, briefing.lead_image_source_type
+    )
+
+
+def keep_provenance(name: str, credit: str, source_type: str) -> None:
+    """Write the credit and source type readers are shown into the stored image file, so every
+    copy served carries them (publication calls this; a later credit fix is written too)."""
+    from django.core.files.storage import default_storage
+
+    if not name or not default_storage.exists(name):
+        return
+    with default_storage.open(name, "r+b") as file:
+        embed_provenance(file, credit, source_type)
 
 
 def _check_pixels(width: int, height: int) -> None:

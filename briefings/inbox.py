@@ -1,20 +1,12 @@
-"""The discovered-items inbox as writers use it: starting a briefing from a source item.
+"""Starting a briefing from a discovered source item (the inbox's "Start a briefing").
 
 Lives in briefings (not sources) because it creates briefings; sources knows nothing of them.
 """
 
-from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseForbidden, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
 
 from newsroom.plaintext import truncate
-from sources.admin import SourceItemAdmin
 from sources.models import SourceItem
 
 from .models import HOUSE_SECTIONS, Briefing, Section, Topic
@@ -66,80 +58,3 @@ def start_briefing(item: SourceItem, user) -> Briefing:
     item.status = SourceItem.Status.USED
     item.save(update_fields=["status"])
     return briefing
-
-
-class InboxAdmin(SourceItemAdmin):
-    """The inbox, plus "Start a briefing" for writers who may add briefings."""
-
-    actions = [*SourceItemAdmin.actions, "start_briefing_action"]
-
-    def has_start_briefing_permission(self, request) -> bool:
-        return request.user.has_perm("briefings.add_briefing")
-
-    def get_list_display(self, request):
-        columns = list(super().get_list_display(request))
-        if self.has_start_briefing_permission(request):
-            columns.append("start_briefing_button")
-        return columns
-
-    def get_queryset(self, request):
-        briefings = Briefing.objects.filter(source_item=OuterRef("pk")).order_by("pk")
-        return (
-            super().get_queryset(request).annotate(briefing_pk=Subquery(briefings.values("pk")[:1]))
-        )
-
-    @admin.display(description="briefing")
-    def start_briefing_button(self, item: SourceItem) -> str:
-        if item.briefing_pk:
-            link = reverse("admin:briefings_briefing_change", args=[item.briefing_pk])
-            return format_html('<a href="{}">Open the briefing</a>', link)
-        if item.status == SourceItem.Status.USED:
-            return "Used"
-        # Submits the changelist form (and its CSRF token) to the start view: no JavaScript.
-        return format_html(
-            '<button type="submit" class="button" formaction="{}" formmethod="post" '
-            'style="white-space:nowrap">Start a briefing</button>',
-            reverse("admin:sources_sourceitem_start_briefing", args=[item.pk]),
-        )
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(require_POST(self.start_briefing_view))
-        return [
-            path("<int:pk>/start-briefing/", view, name="sources_sourceitem_start_briefing"),
-            *super().get_urls(),
-        ]
-
-    def start_briefing_view(self, request, pk):
-        if not (self.has_view_permission(request) and self.has_start_briefing_permission(request)):
-            return HttpResponseForbidden("You may not start briefings.")
-        return self._start(request, get_object_or_404(SourceItem, pk=pk))
-
-    @admin.action(
-        description="Start a briefing from the selected item", permissions=["start_briefing"]
-    )
-    def start_briefing_action(self, request, queryset):
-        items = list(queryset[:2])
-        if len(items) != 1:
-            self.message_user(
-                request, "Select exactly one item to start a briefing from.", messages.WARNING
-            )
-            return None
-        return self._start(request, items[0])
-
-    def _start(self, request, item: SourceItem):
-        try:
-            briefing = start_briefing(item, request.user)
-        except CannotStartBriefing as error:
-            self.message_user(request, str(error), messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:sources_sourceitem_changelist"))
-        self.message_user(
-            request,
-            f"Draft started from “{item.title}” ({item.outlet}). Rewrite the headline and dek "
-            "in our own words, then write the sections.",
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:briefings_briefing_change", args=[briefing.pk]))
-
-
-admin.site.unregister(SourceItem)
-admin.site.register(SourceItem, InboxAdmin)

@@ -1,10 +1,12 @@
 """Who may do what with a briefing: the one place that decides.
 
-Roles are Django groups with permissions (created by migrations). On top of the model
-permissions come the rules that depend on the briefing: writers see and edit only their own
+Roles are Django groups with permissions (``roles.py``, applied by migrations). On top of the
+model permissions come the rules that depend on the briefing: writers see and edit only their own
 briefings, and only in the states where a writer works on them; an editor does not approve
-a briefing they wrote while ``WORKFLOW_REQUIRE_SECOND_EDITOR`` is on. The admin, the views and
-the workflow functions all ask here; a hidden button is never the check.
+a briefing they wrote while ``WORKFLOW_REQUIRE_SECOND_EDITOR`` is on. Which role may take
+which workflow action is in the table of actions (``workflow.ACTIONS``), built from these
+predicates. The admin, the views and the workflow functions all ask; a hidden button is never
+the check.
 """
 
 from django.conf import settings
@@ -20,18 +22,8 @@ EDITOR_EDITABLE = frozenset(
     {Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.SCHEDULED, Status.PUBLISHED}
 )
 
-# Transition names, as the admin's buttons and URLs call them.
-SUBMIT = "submit"
-REQUEST_CHANGES = "request_changes"
-PUBLISH = "publish"
-SCHEDULE = "schedule"
-UNSCHEDULE = "unschedule"
-WITHDRAW = "withdraw"
-CORRECT = "correct"
-TRANSITIONS = (SUBMIT, REQUEST_CHANGES, PUBLISH, SCHEDULE, UNSCHEDULE, WITHDRAW, CORRECT)
 
-
-def _perm(user, codename: str) -> bool:
+def has_role_permission(user, codename: str) -> bool:
     return user.is_active and user.has_perm(f"briefings.{codename}")
 
 
@@ -40,9 +32,11 @@ def sees_all_briefings(user) -> bool:
     standards editors. Writers see their own."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
-    if user.is_superuser or _perm(user, "edit_others_briefing"):
+    if user.is_superuser or has_role_permission(user, "edit_others_briefing"):
         return True
-    return _perm(user, "view_briefing") and not _perm(user, "change_briefing")
+    return has_role_permission(user, "view_briefing") and not has_role_permission(
+        user, "change_briefing"
+    )
 
 
 def visible_briefings(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -52,7 +46,7 @@ def visible_briefings(user, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.none()
     if sees_all_briefings(user):
         return queryset
-    if not _perm(user, "view_briefing"):
+    if not has_role_permission(user, "view_briefing"):
         return queryset.none()
     return queryset.filter(Q(created_by=user) | Q(authors=user)).distinct()
 
@@ -62,54 +56,23 @@ def can_view(user, briefing: Briefing) -> bool:
         return False
     if sees_all_briefings(user):
         return True
-    return _perm(user, "view_briefing") and briefing.is_written_by(user)
+    return has_role_permission(user, "view_briefing") and briefing.is_written_by(user)
 
 
 def can_edit(user, briefing: Briefing) -> bool:
     """May ``user`` change the working copy (fields and children) now?"""
-    if not can_view(user, briefing) or not _perm(user, "change_briefing"):
+    if not can_view(user, briefing) or not has_role_permission(user, "change_briefing"):
         return False
-    if user.is_superuser or _perm(user, "edit_others_briefing"):
+    if user.is_superuser or has_role_permission(user, "edit_others_briefing"):
         return briefing.status in EDITOR_EDITABLE
     return briefing.is_written_by(user) and briefing.status in WRITER_EDITABLE
 
 
 def may_approve_own(user, briefing: Briefing) -> bool:
     """The second pair of eyes: an editor does not approve their own briefing."""
-    if user.is_superuser or not getattr(settings, "WORKFLOW_REQUIRE_SECOND_EDITOR", True):
+    if user.is_superuser or not settings.WORKFLOW_REQUIRE_SECOND_EDITOR:
         return True
     return not briefing.is_written_by(user)
-
-
-def allowed_transitions(user, briefing: Briefing) -> set[str]:
-    """The transitions ``user`` may make on ``briefing`` in its current state."""
-    if not can_view(user, briefing):
-        return set()
-    allowed = set()
-    status = briefing.status
-    if can_edit(user, briefing) and (
-        status in {Status.DRAFT, Status.CHANGES_REQUESTED}
-        or (status == Status.PUBLISHED and briefing.has_unpublished_changes)
-    ):
-        allowed.add(SUBMIT)
-    if status == Status.IN_REVIEW and _perm(user, "review_briefing"):
-        allowed.add(REQUEST_CHANGES)
-    if _perm(user, "publish_briefing") and may_approve_own(user, briefing):
-        if status in {Status.IN_REVIEW, Status.SCHEDULED}:
-            allowed.add(PUBLISH)
-        if status in {Status.IN_REVIEW, Status.SCHEDULED} and not briefing.is_live:
-            allowed.add(SCHEDULE)  # a page readers already see is not hidden again
-    if status == Status.SCHEDULED and _perm(user, "publish_briefing") and not briefing.is_live:
-        allowed.add(UNSCHEDULE)
-    if briefing.is_live and _perm(user, "withdraw_briefing"):
-        allowed.add(WITHDRAW)
-    if briefing.is_live and _perm(user, "correct_briefing"):
-        allowed.add(CORRECT)
-    return allowed
-
-
-def can(user, transition: str, briefing: Briefing) -> bool:
-    return transition in allowed_transitions(user, briefing)
 
 
 def can_preview(user, briefing: Briefing) -> bool:
@@ -126,5 +89,5 @@ def can_share(user, briefing: Briefing) -> bool:
     return (
         can_view(user, briefing)
         and briefing.status != Status.WITHDRAWN
-        and _perm(user, "add_previewlink")
+        and has_role_permission(user, "add_previewlink")
     )

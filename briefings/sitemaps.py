@@ -8,10 +8,10 @@ class BriefingSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Briefing.objects.for_listing()
+        return Briefing.objects.for_listing().with_noted_at()
 
     def lastmod(self, item: Briefing):
-        return max(filter(None, [item.published_at, item.live_revision.corrected_at]))
+        return max(filter(None, [item.published_at, item.noted_at]))
 
 
 class TopicSitemap(Sitemap):

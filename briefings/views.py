@@ -1,19 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from newsroom.cache import public_page
-from newsroom.fields import SanitizedHTML
 from sources.models import Outlet
 
 from . import permissions
-from .models import Briefing, EditorsNote, PreviewLink, Revision, StandardsVersion, Topic
+from .models import Briefing, PreviewLink, PublicNote, StandardsVersion, Topic
+from .snapshot import Snapshot
 
 PAGE_SIZE = 12
 
@@ -42,20 +41,24 @@ home = public_page(BriefingList.as_view())
 topic = public_page(TopicBriefingList.as_view())
 
 
-def render_briefing(request, briefing: Briefing, page: Briefing, **extra):
-    """Render ``page`` (a revision's content) with the public template."""
-    topic = page.revision.topic if page.revision.pk else page.topic
+def render_briefing(request, briefing: Briefing, page: Snapshot, topic: Topic, **extra):
+    """Render ``page`` (a snapshot: the live revision, or a preview) with the public template,
+    beside the briefing's public record."""
     related = (
         Briefing.objects.for_listing()
         .filter(live_revision__topic_id=page.topic_id)
         .exclude(pk=briefing.pk)[:3]
     )
+    public_notes = list(briefing.public_notes.all()) if briefing.pk else []
+    dated = [note.created_at for note in public_notes if note.kind in PublicNote.DATING]
     context = {
         "briefing": briefing,
         "page": page,
         "topic": topic,
         "related": related,
         "standards": StandardsVersion.objects.current(),
+        "public_notes": public_notes,
+        "updated_at": max(dated, default=None),
         **extra,
     }
     return render(request, "briefings/briefing_detail.html", context)
@@ -67,10 +70,13 @@ def detail(request, slug):
     if briefing is None:
         raise Http404("No briefing at this address.")
     if briefing.status == Briefing.Status.WITHDRAWN and briefing.live_revision_id:
-        return render(request, "briefings/withdrawn.html", {"briefing": briefing}, status=410)
+        notice = briefing.public_notes.filter(kind=PublicNote.Kind.WITHDRAWAL).last()
+        context = {"briefing": briefing, "notice": notice}
+        return render(request, "briefings/withdrawn.html", context, status=410)
     if not briefing.is_live:
         raise Http404("No briefing at this address.")
-    return render_briefing(request, briefing, briefing.live_revision.as_briefing())
+    live = briefing.live_revision
+    return render_briefing(request, briefing, live.snapshot, live.topic)
 
 
 @public_page
@@ -135,13 +141,13 @@ def _previewable(request, pk) -> Briefing:
 def preview(request, pk):
     """The working copy (draft or proposed change) rendered by the public template."""
     briefing = _previewable(request, pk)
-    page = Revision.unsaved(briefing).as_briefing()
+    page = Snapshot.of(briefing)
     label = (
         "the proposed changes to this live briefing"
         if briefing.is_live
         else f"{briefing.get_status_display().lower()}, not published"
     )
-    return _private(render_briefing(request, briefing, page, preview=label))
+    return _private(render_briefing(request, briefing, page, briefing.topic, preview=label))
 
 
 @never_cache
@@ -153,7 +159,8 @@ def revision_preview(request, pk, number):
     when = timezone.localtime(revision.created_at)
     state = "the live revision" if revision.pk == briefing.live_revision_id else "an earlier one"
     label = f"revision {revision.number}, frozen {when:%Y-%m-%d %H:%M} ({state})"
-    return _private(render_briefing(request, briefing, revision.as_briefing(), preview=label))
+    page = revision.snapshot
+    return _private(render_briefing(request, briefing, page, revision.topic, preview=label))
 
 
 @never_cache
@@ -166,57 +173,37 @@ def shared_preview(request, token):
     briefing = link.briefing
     if briefing.status == Briefing.Status.WITHDRAWN:
         raise Http404("No briefing at this address.")
-    page = Revision.unsaved(briefing).as_briefing()
+    page = Snapshot.of(briefing)
     until = timezone.localtime(link.expires_at)
     label = f"shared for review until {until:%-d %B %Y, %H:%M}"
-    return _private(render_briefing(request, briefing, page, preview=label))
+    return _private(render_briefing(request, briefing, page, briefing.topic, preview=label))
 
 
 CORRECTIONS_PAGE_SIZE = 30
 
 
-def _dated_notes(notes: list[dict] | None) -> list[dict]:
-    """A live revision's corrections, clarifications and updates, newest first."""
-    dated = [
-        {
-            "kind": note["kind"],
-            "kind_label": EditorsNote.Kind(note["kind"]).label,
-            "date": parse_datetime(note.get("created_at") or ""),
-            "body": SanitizedHTML(note.get("body") or ""),
-        }
-        for note in notes or []
-        if note.get("kind") in EditorsNote.DATED_KINDS
-    ]
-    dated.sort(key=lambda note: (note["date"] is not None, note["date"]), reverse=True)
-    return dated
-
-
 @public_page
 def corrections(request):
-    """The public corrections log: every live briefing with a dated note, the most recently
-    corrected first, each with its notes newest first.
+    """The public record: every correction, clarification, update and withdrawal of a
+    briefing readers have seen, newest first, in strict date order.
 
-    Notes are read from live revisions (not working copies), so an unpublished note never
-    shows. The database paginates, and only the notes of one page's revisions are loaded
-    (not whole snapshots), so a page costs the same however long the log grows.
+    The database sorts and pages the notes, with the headline each went out under, so a page
+    costs the same however long the record grows.
     """
-    corrected = (
-        Briefing.objects.published()
-        .filter(live_revision__corrected_at__isnull=False)
-        .select_related("live_revision")
-        .only("slug", "live_revision__headline", "live_revision__corrected_at")
-        .annotate(public_notes=F("live_revision__data__notes"))
-        .order_by("-live_revision__corrected_at", "-pk")
+    notes = (
+        PublicNote.objects.visible()
+        .select_related("briefing", "revision")
+        .only(
+            "kind",
+            "body",
+            "created_at",
+            "briefing__slug",
+            "briefing__status",
+            "revision__headline",
+        )
+        .order_by("-created_at", "-id")
     )
-    paginator = Paginator(corrected, CORRECTIONS_PAGE_SIZE)
+    paginator = Paginator(notes, CORRECTIONS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    entries = [
-        {
-            "briefing": briefing,
-            "headline": briefing.live_revision.headline,
-            "notes": _dated_notes(briefing.public_notes),
-        }
-        for briefing in page.object_list
-    ]
-    context = {"entries": entries, "page_obj": page, "paginator": paginator}
+    context = {"notes": page.object_list, "page_obj": page, "paginator": paginator}
     return render(request, "briefings/corrections.html", context)

@@ -1,29 +1,33 @@
 """Moving briefings through the newsroom: the one place that changes a briefing's status.
 
-Each transition locks the briefing, asks ``permissions`` whether the user may make it in the
-briefing's current state (``PermissionDenied`` otherwise, whatever was posted), validates,
-writes, and records itself in the transition log, all in one transaction. Views and the admin
-only call these functions.
+Each transition locks the briefing, asks the table of actions (``ACTIONS``, at the end) whether
+the user may make it in the briefing's current state (``PermissionDenied`` otherwise, whatever
+was posted), validates, writes, and records itself in the transition log, all in one
+transaction. The same table tells the admin which controls to draw, what each asks for and
+what to say when it is done; views and the admin only call these functions.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 
 from newsroom.cache import clear_public_pages
-from newsroom.fields import SanitizedHTML
 from newsroom.plaintext import html_to_text
 from newsroom.sanitize import sanitize_html
 
 from . import checklist, notifications, permissions
-from .models import Briefing, EditorsNote, Revision, Transition
-from .models.revision import normalized
+from .images import keep_provenance
+from .models import Briefing, PublicNote, Revision, Transition
+from .snapshot import Snapshot
 
 Status = Briefing.Status
+Action = Transition.Action
 
 
 class BriefingChanged(ValidationError):
@@ -45,16 +49,14 @@ class ChecklistIncomplete(ValidationError):
 
 
 @transaction.atomic
-def make_live(briefing: Briefing, user=None, when=None) -> Revision:
-    """Freeze the working copy as a revision and make it the one readers see.
-
-    ``when`` in the future schedules the briefing; readers see it from then on. The dated
-    notes readers already see are carried into the new revision (see ``_keep_public_notes``).
-    """
+def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revision:
+    """Freeze the working copy (or the ``snapshot`` already built of it) as a revision and make
+    it the one readers see. ``when`` in the future schedules the briefing."""
     now = timezone.now()
-    if _keep_public_notes(briefing):
-        briefing.version += 1  # the working copy changed under any open form
-    revision = Revision.freeze(briefing, user)
+    revision = Revision.freeze(briefing, user, snapshot)
+    image = revision.snapshot.image
+    if image:
+        keep_provenance(image.name, image.credit, image.source_type)
     briefing.live_revision = revision
     briefing.has_unpublished_changes = False
     briefing.published_at = when or briefing.published_at or now
@@ -64,70 +66,17 @@ def make_live(briefing: Briefing, user=None, when=None) -> Revision:
     return revision
 
 
-_SAME_NOTE = ["kind", "body", "second"]
-
-
-def _note_fields(kind: str, body: str, created_at) -> dict:
-    """A note's public fields as a revision stores them (dates to the millisecond), and its
-    date to the second: the admin's date and time inputs drop fractions of a second."""
-    fields = normalized({"kind": kind, "body": str(body), "created_at": created_at})
-    fields["second"] = (fields["created_at"] or "")[:19]
-    return fields
-
-
-def _pop_match(unmatched: dict, note: dict, keys: list[str]) -> EditorsNote | None:
-    """Take out of ``unmatched`` the first working-copy note that agrees with ``note`` on
-    ``keys``."""
-    for pk, (row, fields) in unmatched.items():
-        if all(fields[key] == note[key] for key in keys):
-            del unmatched[pk]
-            return row
-    return None
-
-
-def _keep_public_notes(briefing: Briefing) -> bool:
-    """Put the live revision's corrections, clarifications and updates back into the working
-    copy where they were deleted, edited or backdated, so that publishing never drops or
-    rewrites a dated note readers have seen. Returns whether the working copy changed.
-
-    A note edited in place (same date) or backdated (same kind and text) is set back to its
-    public version; a deleted one is added again at the end. Dated notes that are new in the
-    working copy are left alone: they go through review like any other edit.
-    """
-    if briefing.live_revision_id is None:
-        return False
-    live = Revision.objects.values_list("data", flat=True).get(pk=briefing.live_revision_id)
-    public = [
-        _note_fields(note.get("kind"), note.get("body") or "", note.get("created_at"))
-        for note in live.get("notes", [])
-        if note.get("kind") in EditorsNote.DATED_KINDS
-    ]
-    if not public:
-        return False
-    rows = list(EditorsNote.objects.filter(briefing=briefing).order_by("position"))
-    unmatched = {row.pk: (row, _note_fields(row.kind, row.body, row.created_at)) for row in rows}
-    missing = []
-    for note in public:
-        row = _pop_match(unmatched, note, _SAME_NOTE)
-        if row is None:
-            missing.append(note)
-        elif _note_fields(row.kind, row.body, row.created_at) != note:
-            # Only the fraction of a second was lost in a form: keep the public date exact.
-            row.created_at = parse_datetime(note["created_at"])
-            row.save(update_fields=["created_at"])
-    last = max((row.position for row in rows), default=0)
-    for note in missing:
-        row = _pop_match(unmatched, note, ["second"]) or _pop_match(
-            unmatched, note, ["kind", "body"]
-        )
-        if row is None:
-            last += 1
-            row = EditorsNote(briefing=briefing, position=last)
-        row.kind = note["kind"]
-        row.body = SanitizedHTML(note["body"])  # as readers saw it: sanitized before
-        row.created_at = parse_datetime(note["created_at"])
-        row.save()
-    return bool(missing)
+@transaction.atomic
+def save_working_copy(user, briefing: Briefing, changed: bool = True) -> Briefing:
+    """Record that the working copy of ``briefing`` was saved (by the admin's form, the demo,
+    a script): its version moves on, so any form opened before is stale, and a live briefing
+    now has changes readers do not see until they are reviewed and published."""
+    row = Briefing.objects.filter(pk=briefing.pk)
+    row.update(version=F("version") + 1, modified_at=timezone.now())
+    if changed:
+        row.filter(live_revision__isnull=False).update(has_unpublished_changes=True)
+    briefing.refresh_from_db(fields=["version", "has_unpublished_changes", "modified_at"])
+    return briefing
 
 
 def _locked(briefing: Briefing) -> Briefing:
@@ -140,10 +89,10 @@ def _require_version(briefing: Briefing, expected_version: int | None) -> None:
         raise BriefingChanged()
 
 
-def _require(user, transition: str, briefing: Briefing) -> None:
-    if not permissions.can(user, transition, briefing):
+def _require(user, action: str, briefing: Briefing) -> None:
+    if not ACTIONS[action].allows(user, briefing):
         raise PermissionDenied(
-            f"You may not {transition.replace('_', ' ')} this briefing "
+            f"You may not {action.replace('_', ' ')} this briefing "
             f"while it is {briefing.get_status_display().lower()}."
         )
 
@@ -165,15 +114,18 @@ def _set_status(briefing: Briefing, status: str, *extra_fields: str) -> None:
     briefing.save(update_fields=["status", "modified_at", *extra_fields])
 
 
-def _require_ready(briefing: Briefing) -> None:
-    unmet = checklist.unmet(Revision.unsaved(briefing).data)
+def _ready(briefing: Briefing) -> Snapshot:
+    """The working copy's snapshot, built once for the checklist and the revision alike."""
+    snapshot = Snapshot.of(briefing)
+    unmet = checklist.unmet(snapshot)
     if unmet:
         raise ChecklistIncomplete(unmet)
+    return snapshot
 
 
 def publication_checklist(briefing: Briefing) -> list[checklist.Check]:
     """The checklist for the working copy, met and unmet items alike."""
-    return checklist.run(Revision.unsaved(briefing).data)
+    return checklist.run(Snapshot.of(briefing))
 
 
 @transaction.atomic
@@ -181,14 +133,14 @@ def submit_for_review(
     user, briefing: Briefing, comment: str = "", expected_version: int | None = None
 ) -> Briefing:
     briefing = _locked(briefing)
-    _require(user, permissions.SUBMIT, briefing)
+    _require(user, Action.SUBMIT, briefing)
     _require_version(briefing, expected_version)
-    unmet = checklist.unmet_for_review(Revision.unsaved(briefing).data)
+    unmet = checklist.unmet_for_review(Snapshot.of(briefing))
     if unmet:
         raise ChecklistIncomplete(unmet, "Not ready for review")
     before = briefing.status
     _set_status(briefing, Status.IN_REVIEW)
-    _log(briefing, Transition.Action.SUBMIT, before, user, comment.strip())
+    _log(briefing, Action.SUBMIT, before, user, comment.strip())
     notifications.submitted(briefing, user)
     return briefing
 
@@ -198,14 +150,14 @@ def request_changes(
     user, briefing: Briefing, comment: str, expected_version: int | None = None
 ) -> Briefing:
     briefing = _locked(briefing)
-    _require(user, permissions.REQUEST_CHANGES, briefing)
+    _require(user, Action.REQUEST_CHANGES, briefing)
     _require_version(briefing, expected_version)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError("Say what needs to change: the writer sees this comment.")
     before = briefing.status
     _set_status(briefing, Status.CHANGES_REQUESTED)
-    _log(briefing, Transition.Action.REQUEST_CHANGES, before, user, comment)
+    _log(briefing, Action.REQUEST_CHANGES, before, user, comment)
     notifications.changes_requested(briefing, user, comment)
     return briefing
 
@@ -220,12 +172,13 @@ def publish(
     edit saved meanwhile is never published unseen (``BriefingChanged``).
     """
     briefing = _locked(briefing)
-    _require(user, permissions.PUBLISH, briefing)
+    _require(user, Action.PUBLISH, briefing)
     _require_version(briefing, expected_version)
-    _require_ready(briefing)
+    snapshot = _ready(briefing)
     before = briefing.status
-    revision = make_live(briefing, user, when=None if briefing.is_live else timezone.now())
-    _log(briefing, Transition.Action.PUBLISH, before, user, comment.strip(), revision)
+    when = None if briefing.is_live else timezone.now()
+    revision = make_live(briefing, user, when, snapshot)
+    _log(briefing, Action.PUBLISH, before, user, comment.strip(), revision)
     notifications.published(briefing, user)
     return briefing
 
@@ -241,16 +194,16 @@ def schedule(
     """Approve now, publish at ``when``: the revision is frozen today, readers see it then.
     ``expected_version`` as for ``publish``."""
     briefing = _locked(briefing)
-    _require(user, permissions.SCHEDULE, briefing)
+    _require(user, Action.SCHEDULE, briefing)
     _require_version(briefing, expected_version)
     if when is None or when <= timezone.now():
         raise ValidationError("Choose a publish time in the future, or publish now.")
-    _require_ready(briefing)
+    snapshot = _ready(briefing)
     before = briefing.status
-    revision = make_live(briefing, user, when=when)
+    revision = make_live(briefing, user, when, snapshot)
     _log(
         briefing,
-        Transition.Action.SCHEDULE,
+        Action.SCHEDULE,
         before,
         user,
         comment.strip() or f"To be published {timezone.localtime(when):%Y-%m-%d %H:%M %Z}.",
@@ -271,7 +224,7 @@ def _enqueue_publication(when: datetime) -> None:
 def unschedule(user, briefing: Briefing, comment: str = "") -> Briefing:
     """Cancel a scheduled publication: the briefing goes back to review."""
     briefing = _locked(briefing)
-    _require(user, permissions.UNSCHEDULE, briefing)
+    _require(user, Action.UNSCHEDULE, briefing)
     before = briefing.status
     briefing.live_revision = None
     briefing.published_at = None
@@ -279,65 +232,63 @@ def unschedule(user, briefing: Briefing, comment: str = "") -> Briefing:
     _set_status(
         briefing, Status.IN_REVIEW, "live_revision", "published_at", "has_unpublished_changes"
     )
-    _log(briefing, Transition.Action.UNSCHEDULE, before, user, comment.strip())
+    _log(briefing, Action.UNSCHEDULE, before, user, comment.strip())
     transaction.on_commit(clear_public_pages)
     return briefing
 
 
 @transaction.atomic
 def withdraw(user, briefing: Briefing, reason: str) -> Briefing:
-    """Take a briefing off the site; its address answers 410 Gone with ``reason``."""
+    """Take a briefing off the site; its address answers 410 Gone with ``reason``, which also
+    goes on its public record."""
     briefing = _locked(briefing)
-    _require(user, permissions.WITHDRAW, briefing)
+    _require(user, Action.WITHDRAW, briefing)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Give readers the reason for withdrawing this briefing.")
     before = briefing.status
-    briefing.withdrawn_reason = reason
-    _set_status(briefing, Status.WITHDRAWN, "withdrawn_reason")
-    _log(briefing, Transition.Action.WITHDRAW, before, user, reason)
+    _set_status(briefing, Status.WITHDRAWN)
+    PublicNote.objects.create(
+        briefing=briefing,
+        revision_id=briefing.live_revision_id,
+        kind=PublicNote.Kind.WITHDRAWAL,
+        body=f"<p>{escape(reason)}</p>",
+        created_by=user,
+    )
+    _log(briefing, Action.WITHDRAW, before, user, reason)
     transaction.on_commit(clear_public_pages)
     return briefing
 
 
 @transaction.atomic
-def add_correction(user, briefing: Briefing, kind: str, body: str) -> EditorsNote:
-    """Add a dated correction, clarification or update to a live briefing.
+def add_correction(user, briefing: Briefing, kind: str, body: str) -> PublicNote:
+    """Add a dated correction, clarification or update to a live briefing's public record.
 
-    Readers see the note at once, without any other pending edits: the new live revision is
-    the current live snapshot plus the note. The working copy gets the note too, so the next
-    publication keeps it.
+    Readers see it at once beside the live revision, without any other pending edits; the
+    working copy and the revisions are left alone, so no publication can drop or rewrite it.
     """
     briefing = _locked(briefing)
-    _require(user, permissions.CORRECT, briefing)
-    if kind not in EditorsNote.DATED_KINDS:
+    _require(user, Action.CORRECT, briefing)
+    if kind not in PublicNote.ADDED_BY_EDITORS:
         raise ValidationError("Choose correction, clarification or update.")
     body = sanitize_html(body or "")
     if not html_to_text(body):
         raise ValidationError("Write the note readers will see.")
-    last = briefing.notes.aggregate(last=Max("position"))["last"] or 0
-    note = EditorsNote.objects.create(
-        briefing=briefing, position=last + 1, kind=kind, body=body, created_at=timezone.now()
+    note = PublicNote.objects.create(
+        briefing=briefing,
+        revision_id=briefing.live_revision_id,
+        kind=kind,
+        body=body,
+        created_by=user,
     )
-    data = dict(briefing.live_revision.data)
-    live_notes = list(data.get("notes", []))
-    public_note = next(
-        n for n in Revision.unsaved(briefing).data["notes"] if n["position"] == note.position
-    )
-    public_note["position"] = max((n.get("position", 0) for n in live_notes), default=0) + 1
-    data["notes"] = [*live_notes, public_note]
-    revision = Revision.from_data(briefing, data, user)
-    briefing.live_revision = revision
-    briefing.version = F("version") + 1
-    briefing.save(update_fields=["live_revision", "version", "modified_at"])
-    briefing.refresh_from_db(fields=["version"])
+    Briefing.objects.filter(pk=briefing.pk).update(modified_at=timezone.now())
     _log(
         briefing,
-        Transition.Action.CORRECT,
+        Action.CORRECT,
         briefing.status,
         user,
         f"{note.get_kind_display()}: {html_to_text(body)}",
-        revision,
+        briefing.live_revision,
     )
     transaction.on_commit(clear_public_pages)
     return note
@@ -351,7 +302,8 @@ def restore_revision(
     been reviewed and published again.
 
     Nothing is lost: a working copy that differs from the latest revision is frozen first (a
-    revision readers do not see), so it can be restored in turn; dated public notes stay.
+    revision readers do not see), so it can be restored in turn. The public record is not part
+    of a revision, so restoring never touches it.
     """
     briefing = _locked(briefing)
     if revision.briefing_id != briefing.pk:
@@ -359,14 +311,13 @@ def restore_revision(
     if not permissions.can_restore(user, briefing):
         raise PermissionDenied("You may not change this briefing now.")
     _require_version(briefing, expected_version)
-    working_copy = Revision.unsaved(briefing).data
+    working_copy = Snapshot.of(briefing)
     latest = briefing.revisions.order_by("-number").first()
     kept = None
-    if latest is None or latest.data != working_copy:
-        kept = Revision.freeze(briefing, user)
+    if latest is None or latest.snapshot != working_copy:
+        kept = Revision.freeze(briefing, user, working_copy)
     revision.restore()
     briefing.refresh_from_db()
-    _keep_public_notes(briefing)
     briefing.has_unpublished_changes = (
         briefing.live_revision_id is not None and briefing.live_revision_id != revision.pk
     )
@@ -376,7 +327,7 @@ def restore_revision(
     comment = f"Restored revision {revision.number} into the working copy."
     if kept is not None:
         comment += f" The working copy as it was is kept as revision {kept.number}."
-    _log(briefing, Transition.Action.RESTORE, briefing.status, user, comment, revision)
+    _log(briefing, Action.RESTORE, briefing.status, user, comment, revision)
     return briefing
 
 
@@ -399,7 +350,7 @@ def publish_due_scheduled(now: datetime | None = None) -> list[Briefing]:
             _set_status(briefing, Status.PUBLISHED)
             _log(
                 briefing,
-                Transition.Action.PUBLISH_SCHEDULED,
+                Action.PUBLISH_SCHEDULED,
                 Status.SCHEDULED,
                 None,
                 revision=briefing.live_revision,
@@ -408,3 +359,209 @@ def publish_due_scheduled(now: datetime | None = None) -> list[Briefing]:
             transaction.on_commit(clear_public_pages)
         published.append(briefing)
     return published
+
+
+# The table of actions: for each, the states it starts from, who may take it, whether it acts
+# on the version the user saw, what it asks for, what it says when done, and its function.
+# The permission policy, the admin's dispatcher and its controls all read this table.
+
+
+@dataclass(frozen=True)
+class Field:
+    """Something an action asks for, posted as ``<action>-<name>``."""
+
+    name: str
+    label: str
+    param: str = ""  # the function's parameter, when it is not ``name``
+    widget: str = "textarea"  # or "datetime-local", "select"
+    required: bool = False
+    rows: int = 2
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkflowAction:
+    name: str
+    run: Callable
+    from_states: frozenset[str]
+    who: Callable[[object, Briefing], bool]
+    done: str | Callable[[Briefing], str]  # the success message
+    button: str | Callable[[Briefing], str]
+    fields: tuple[Field, ...] = ()
+    needs_version: bool = True
+    when: Callable[[Briefing], bool] = lambda briefing: True
+    folded: str = ""  # drawn folded, under this summary
+    primary: bool = False
+    danger: bool = False
+
+    def done_message(self, briefing: Briefing) -> str:
+        return self.done(briefing) if callable(self.done) else self.done
+
+    def button_label(self, briefing: Briefing) -> str:
+        return self.button(briefing) if callable(self.button) else self.button
+
+    def allows(self, user, briefing: Briefing) -> bool:
+        return (
+            permissions.can_view(user, briefing)
+            and briefing.status in self.from_states
+            and self.when(briefing)
+            and self.who(user, briefing)
+        )
+
+
+def _may(codename: str) -> Callable[[object, Briefing], bool]:
+    return lambda user, briefing: permissions.has_role_permission(user, codename)
+
+
+def _approver(user, briefing: Briefing) -> bool:
+    return permissions.has_role_permission(
+        user, "publish_briefing"
+    ) and permissions.may_approve_own(user, briefing)
+
+
+def _comment(label: str, required: bool = False, rows: int = 2) -> Field:
+    return Field("comment", label, required=required, rows=rows)
+
+
+def _scheduled_for(briefing: Briefing) -> str:
+    return f"Scheduled for {timezone.localtime(briefing.published_at):%Y-%m-%d %H:%M %Z}."
+
+
+_REVIEWED = frozenset({Status.IN_REVIEW, Status.SCHEDULED})
+# A live briefing keeps its status while its next changes go through review (or while a
+# scheduled one waits for the worker to record its publication).
+_LIVE = frozenset({Status.PUBLISHED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.SCHEDULED})
+_NOTE_KINDS = tuple((kind.value, kind.label) for kind in PublicNote.ADDED_BY_EDITORS)
+
+ACTIONS: dict[str, WorkflowAction] = {
+    action.name: action
+    for action in [
+        WorkflowAction(
+            Action.SUBMIT,
+            submit_for_review,
+            frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED}),
+            who=permissions.can_edit,
+            when=lambda b: b.status != Status.PUBLISHED or b.has_unpublished_changes,
+            fields=(_comment("Note for the editor (optional)"),),
+            done="Submitted for review. The editors have been told.",
+            button="Submit for review",
+            primary=True,
+        ),
+        WorkflowAction(
+            Action.REQUEST_CHANGES,
+            request_changes,
+            frozenset({Status.IN_REVIEW}),
+            who=_may("review_briefing"),
+            fields=(_comment("What needs to change (the writer sees this)", True, 3),),
+            done="Changes requested. The authors have been told.",
+            button="Request changes",
+        ),
+        WorkflowAction(
+            Action.PUBLISH,
+            publish,
+            _REVIEWED,
+            who=_approver,
+            fields=(_comment("Comment (optional)"),),
+            done="Published. Readers now see this version.",
+            button=lambda b: (
+                "Publish changes"
+                if b.is_live
+                else ("Publish now" if b.status == Status.SCHEDULED else "Approve and publish")
+            ),
+            primary=True,
+        ),
+        WorkflowAction(
+            Action.SCHEDULE,
+            schedule,
+            _REVIEWED,
+            who=_approver,
+            when=lambda b: not b.is_live,  # a page readers already see is not hidden again
+            fields=(Field("publish_at", "Publish at", "when", "datetime-local", required=True),),
+            done=_scheduled_for,
+            button=lambda b: (
+                "Reschedule" if b.status == Status.SCHEDULED else "Approve and schedule"
+            ),
+        ),
+        WorkflowAction(
+            Action.UNSCHEDULE,
+            unschedule,
+            frozenset({Status.SCHEDULED}),
+            who=_may("publish_briefing"),
+            when=lambda b: not b.is_live,
+            needs_version=False,
+            fields=(),
+            done="Schedule cancelled; the briefing is back in review.",
+            button="Cancel the schedule",
+        ),
+        WorkflowAction(
+            Action.CORRECT,
+            add_correction,
+            _LIVE,
+            who=_may("correct_briefing"),
+            when=lambda b: b.is_live,
+            needs_version=False,
+            fields=(
+                Field("kind", "Kind", widget="select", choices=_NOTE_KINDS),
+                Field(
+                    "body",
+                    "Note readers will see (dated today; appears at once and in the "
+                    "corrections log)",
+                    required=True,
+                    rows=3,
+                ),
+            ),
+            done="Note added. Readers see it on the page and in the corrections log.",
+            button="Add the note",
+            folded="Add a correction, clarification or update",
+        ),
+        WorkflowAction(
+            Action.WITHDRAW,
+            withdraw,
+            _LIVE,
+            who=_may("withdraw_briefing"),
+            when=lambda b: b.is_live,
+            needs_version=False,
+            fields=(Field("reason", "Reason readers will see", required=True),),
+            done="Withdrawn. Its address now answers 410 Gone with your reason.",
+            button="Withdraw",
+            folded="Withdraw this briefing",
+            danger=True,
+        ),
+    ]
+}
+
+
+def allowed_actions(user, briefing: Briefing) -> list[WorkflowAction]:
+    """The actions ``user`` may take on ``briefing`` now, in the order the desk shows them."""
+    return [action for action in ACTIONS.values() if action.allows(user, briefing)]
+
+
+def can(user, action: str, briefing: Briefing) -> bool:
+    return action in ACTIONS and ACTIONS[action].allows(user, briefing)
+
+
+def take(action: str, user, briefing: Briefing, values: dict, version: int | None) -> Briefing:
+    """Take ``action`` with the ``values`` the user gave (by field name, as posted) on the
+    ``version`` they saw; returns the briefing as the action left it."""
+    spec = ACTIONS[action]
+    kwargs = {}
+    for field in spec.fields:
+        value = values.get(field.name, "")
+        if field.widget == "datetime-local":
+            value = parse_local_datetime(value)
+        kwargs[field.param or field.name] = value
+    if spec.needs_version:
+        kwargs["expected_version"] = version
+    spec.run(user, briefing, **kwargs)
+    return Briefing.objects.get(pk=briefing.pk)
+
+
+def parse_local_datetime(value: str) -> datetime | None:
+    """A ``datetime-local`` input (in the newsroom's time zone) as an aware datetime."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed

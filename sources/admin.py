@@ -190,9 +190,10 @@ def _short_time(moment) -> str:
     return local.strftime("%d %b %Y")
 
 
-@admin.register(SourceItem)
 class SourceItemAdmin(admin.ModelAdmin):
-    """The inbox: where writers triage what discovery brings in, newest first."""
+    """The inbox: where writers triage what discovery brings in, newest first.
+
+    Registered by the briefings app, which adds "Start a briefing" to each row."""
 
     form = SourceItemForm
     list_display = ["item", "status", "published", "discovered"]

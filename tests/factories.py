@@ -161,7 +161,7 @@ def briefing_in_state(state: str, writer, editor, **kwargs) -> Briefing:
         workflow.publish(editor, briefing)
     if state == "published_changes":
         Section.objects.filter(briefing=briefing).update(body="<p>Second version.</p>")
-        Briefing.objects.filter(pk=briefing.pk).update(has_unpublished_changes=True)
+        workflow.save_working_copy(writer, briefing)
     if state == "withdrawn":
         workflow.withdraw(editor, briefing, "The source retracted its report.")
     briefing.refresh_from_db()
@@ -212,9 +212,5 @@ def change_form_data(briefing: Briefing, **fields) -> dict:
             }
             for name in names:
                 data[f"{prefix}-{index}-{name}"] = getattr(row, name)
-            if model is EditorsNote:
-                local = timezone.localtime(row.created_at)
-                data[f"{prefix}-{index}-created_at_0"] = local.strftime("%Y-%m-%d")
-                data[f"{prefix}-{index}-created_at_1"] = local.strftime("%H:%M:%S")
     data.update(fields)
     return {**data, "authors": authors} if "authors" not in fields else data

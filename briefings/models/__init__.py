@@ -1,6 +1,7 @@
 from .briefing import Briefing, BriefingQuerySet, Topic
 from .children import HOUSE_SECTIONS, Citation, EditorsNote, QABlock, Section, Takeaway
 from .preview_link import PreviewLink
+from .public_note import PublicNote, PublicRecordIsPermanent
 from .revision import Revision
 from .standards import StandardsVersion
 from .transition import Transition
@@ -12,6 +13,8 @@ __all__ = [
     "Citation",
     "EditorsNote",
     "PreviewLink",
+    "PublicNote",
+    "PublicRecordIsPermanent",
     "QABlock",
     "Revision",
     "Section",

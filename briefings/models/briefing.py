@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..images import lead_image_path
+from ..images import clean_new_lead_image, lead_image_path
 
 
 class Topic(models.Model):
@@ -37,6 +37,14 @@ class BriefingQuerySet(models.QuerySet):
         return self.filter(live_revision__isnull=False, published_at__lte=now).exclude(
             status=Briefing.Status.WITHDRAWN
         )
+
+    def with_noted_at(self):
+        """Annotate ``noted_at``: when the latest correction, clarification or update went
+        on the public record (None without one)."""
+        from .public_note import PublicNote
+
+        dating = Q(public_notes__kind__in=PublicNote.DATING)
+        return self.annotate(noted_at=models.Max("public_notes__created_at", filter=dating))
 
     def for_listing(self):
         """Published briefings as listings show them: the live headline, dek and topic."""
@@ -144,7 +152,6 @@ class Briefing(models.Model):
         editable=False,
     )
     has_unpublished_changes = models.BooleanField(default=False, editable=False)
-    withdrawn_reason = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     created_by = models.ForeignKey(
@@ -191,6 +198,10 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return self.headline
+
+    def save(self, *args, **kwargs):
+        clean_new_lead_image(self)  # never a raw upload stored, whoever saves
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("briefings:detail", args=[self.slug])

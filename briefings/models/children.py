@@ -1,7 +1,6 @@
 """The ordered parts of a briefing. Each has one row per position within its briefing."""
 
 from django.db import models
-from django.utils import timezone
 
 from newsroom.fields import RichTextField
 
@@ -60,19 +59,15 @@ class QABlock(OrderedChild):
 
 
 class EditorsNote(OrderedChild):
+    """A note that is part of the briefing's content, reviewed and published with it.
+    Corrections, clarifications and updates are the public record instead (``PublicNote``)."""
+
     class Kind(models.TextChoices):
         NOTE = "note", "Editor's note"
         AI_DISCLOSURE = "ai_disclosure", "AI-assistance disclosure"
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
-
-    # Notes that change a page's "updated" date and appear on the corrections log.
-    DATED_KINDS = frozenset({Kind.CORRECTION, Kind.CLARIFICATION, Kind.UPDATE})
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NOTE)
     body = RichTextField()
-    created_at = models.DateTimeField("date", default=timezone.now)
 
     class Meta(OrderedChild.Meta):
         verbose_name = "editor's note"
@@ -80,15 +75,13 @@ class EditorsNote(OrderedChild):
         constraints = [
             *OrderedChild.Meta.constraints,
             models.CheckConstraint(
-                condition=models.Q(
-                    kind__in=["note", "ai_disclosure", "correction", "clarification", "update"]
-                ),
-                name="editorsnote_kind_valid",
+                condition=models.Q(kind__in=["note", "ai_disclosure"]),
+                name="editorsnote_kind_is_content",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+        return self.get_kind_display()
 
 
 class Citation(OrderedChild):

@@ -8,8 +8,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from briefings.models import Briefing, EditorsNote
+from briefings.models import Briefing, PublicNote
 from briefings.models.standards import POLICY_ANCHORS
+from briefings.snapshot import Snapshot
 from newsroom.plaintext import html_to_text
 
 register = template.Library()
@@ -22,6 +23,8 @@ ARTICLE_TYPES = {
     Briefing.WorkType.SPONSORED: "AdvertiserContentArticle",
 }
 IPTC_SOURCE_TYPES = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+# Notes schema.org calls corrections; an update adds news, it corrects nothing.
+CORRECTING = frozenset({PublicNote.Kind.CORRECTION, PublicNote.Kind.CLARIFICATION})
 # Characters that could close the script element or start markup inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -37,58 +40,67 @@ def organization() -> dict:
     }
 
 
-def article(page: Briefing, briefing: Briefing, standards) -> dict:
+def article(page: Snapshot, briefing: Briefing, standards, public_notes=(), updated_at=None):
     url = settings.SITE_URL + briefing.get_absolute_url()
     data = {
         "@context": "https://schema.org",
-        "@type": ["NewsArticle", ARTICLE_TYPES[page.work_type]],
+        "@type": _types(page.work_type),
         "mainEntityOfPage": url,
         "url": url,
         "headline": page.headline,
         "description": page.dek,
         "datePublished": briefing.published_at,
-        "dateModified": max(filter(None, [page.updated_at, briefing.published_at])),
-        "author": [{"@type": "Person", "name": name} for name in page.byline],
+        "dateModified": max(filter(None, [updated_at, briefing.published_at])),
+        "author": [{"@type": "Person", "name": name} for name in page.byline_names],
         "publisher": organization(),
         "publishingPrinciples": settings.SITE_URL + reverse("briefings:standards"),
         "citation": [
-            {"@type": "CreativeWork", "name": c.title, "url": c.url} for c in page.citations_list
-        ],
-        "correction": [
-            {
-                "@type": "CorrectionComment",
-                "text": html_to_text(note.body),
-                "datePublished": note.created_at,
-            }
-            for note in page.notes_list
-            if note.kind in EditorsNote.DATED_KINDS
+            {"@type": "CreativeWork", "name": c.title, "url": c.url} for c in page.citations
         ],
     }
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": html_to_text(note.body),
+            "datePublished": note.created_at,
+        }
+        for note in public_notes
+        if note.kind in CORRECTING
+    ]
+    if corrections:
+        data["correction"] = corrections
     if page.source:
         data["isBasedOn"] = {
             "@type": "CreativeWork",
-            "url": page.source["url"],
-            "headline": page.source["title"],
-            "publisher": {"@type": "Organization", "name": page.source["outlet"]["name"]},
+            "url": page.source.url,
+            "headline": page.source.title,
+            "publisher": {"@type": "Organization", "name": page.source.outlet_name},
         }
     if standards:
         data["backstory"] = standards.method_summary
-    if page.lead_image:
+    if page.image:
         data["image"] = {
             "@type": "ImageObject",
-            "url": settings.SITE_URL + page.lead_image.url,
-            "caption": page.lead_image_caption,
-            "creditText": page.lead_image_credit,
+            "url": settings.SITE_URL + page.image.url,
+            "caption": page.image.caption,
+            "creditText": page.image.credit,
         }
-        if page.lead_image_source_type:
-            data["image"]["digitalSourceType"] = IPTC_SOURCE_TYPES + page.lead_image_source_type
+        if page.image.source_type:
+            data["image"]["digitalSourceType"] = IPTC_SOURCE_TYPES + page.image.source_type
     return data
 
 
+def _types(work_type: str):
+    """NewsArticle, plus its subtype for the type of work (news is NewsArticle alone)."""
+    subtype = ARTICLE_TYPES[work_type]
+    return "NewsArticle" if subtype == "NewsArticle" else ["NewsArticle", subtype]
+
+
 @register.simple_tag
-def briefing_json_ld(page: Briefing, briefing: Briefing, standards) -> str:
+def briefing_json_ld(page, briefing: Briefing, standards, public_notes=(), updated_at=None):
     """A <script type="application/ld+json"> element describing the briefing."""
-    text = json.dumps(article(page, briefing, standards), cls=DjangoJSONEncoder)
+    data = article(page, briefing, standards, public_notes, updated_at)
+    text = json.dumps(data, cls=DjangoJSONEncoder)
     return mark_safe(  # noqa: S308 - JSON with <, > and & escaped cannot leave the element
         f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'
     )

@@ -5,7 +5,8 @@ import pytest
 
 from briefings import checklist, workflow
 from briefings.inbox import start_briefing
-from briefings.models import Briefing, Revision
+from briefings.models import Briefing
+from briefings.snapshot import Snapshot
 from tests.factories import (
     SourceItemFactory,
     TopicFactory,
@@ -53,7 +54,7 @@ def test_a_draft_saves_without_a_dek(client, writer):
     assert response.status_code == 302
     briefing.refresh_from_db()
     assert briefing.dek == ""
-    unmet = {check.label for check in checklist.unmet(Revision.unsaved(briefing).data)}
+    unmet = {check.label for check in checklist.unmet(Snapshot.of(briefing))}
     assert "Dek present and short enough" in unmet
 
 
@@ -113,7 +114,7 @@ def test_limited_fields_show_their_limit_instead_of_cutting_what_is_typed(client
 def test_the_checklist_wants_a_byline(writer):
     briefing = complete_briefing(writer)
     briefing.authors.clear()
-    unmet = checklist.unmet(Revision.unsaved(briefing).data)
+    unmet = checklist.unmet(Snapshot.of(briefing))
     assert [check.label for check in unmet] == ["Byline names at least one person"]
 
 

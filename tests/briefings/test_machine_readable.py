@@ -77,8 +77,9 @@ def json_ld(html: str) -> dict:
 
 
 def test_briefing_page_describes_itself_in_json_ld(client, settings):
-    from briefings.models import Briefing, EditorsNote
-    from tests.factories import SourceItemFactory, standards
+    from briefings import workflow
+    from briefings.models import Briefing
+    from tests.factories import SourceItemFactory, UserFactory, standards
 
     settings.SITE_URL = "https://news.example.org"
     standards(method_summary="How we work, in one paragraph.")
@@ -86,10 +87,10 @@ def test_briefing_page_describes_itself_in_json_ld(client, settings):
     briefing = add_children(
         BriefingFactory(source_item=item, work_type=Briefing.WorkType.ANALYSIS), count=1
     )
-    EditorsNote.objects.create(
-        briefing=briefing, position=5, kind="correction", body="<p>We fixed a date.</p>"
-    )
     make_live(briefing)
+    workflow.add_correction(
+        UserFactory(role="Editors"), briefing, "correction", "<p>We fixed a date.</p>"
+    )
 
     data = json_ld(client.get(briefing.get_absolute_url()).text)
 

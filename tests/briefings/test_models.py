@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from briefings.models import Briefing, Revision, Takeaway
+from briefings.snapshot import Snapshot
 from briefings.workflow import make_live
 from sources.models import SourceItem
 from tests.factories import BriefingFactory, OutletFactory, SourceItemFactory, add_children
@@ -40,15 +41,17 @@ def test_revision_snapshot_round_trips_every_part():
     briefing = add_children(BriefingFactory(source_item=item, ai_assisted=True), count=2)
     revision = make_live(briefing)
 
-    page = revision.as_briefing()
+    revision.refresh_from_db()
+    page = revision.snapshot
 
     assert page.headline == briefing.headline
     assert page.ai_assisted is True
-    assert [t.text for t in page.takeaways_list] == ["Takeaway 1", "Takeaway 2"]
-    assert [s.body for s in page.sections_list] == ["<p>Body 1</p>", "<p>Body 2</p>"]
-    assert len(page.qa_blocks_list) == len(page.notes_list) == len(page.citations_list) == 2
-    assert page.source["url"] == item.url
-    assert page.source["outlet"]["name"] == item.outlet.name
+    assert [t.text for t in page.takeaways] == ["Takeaway 1", "Takeaway 2"]
+    assert [s.body for s in page.sections] == ["<p>Body 1</p>", "<p>Body 2</p>"]
+    assert len(page.questions) == len(page.notes) == len(page.citations) == 2
+    assert page.source.url == item.url
+    assert page.source.outlet_name == item.outlet.name
+    assert page == Snapshot.of(briefing)
 
 
 def test_restoring_a_revision_brings_back_its_content():

@@ -2,10 +2,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from briefings.models import Briefing, EditorsNote, Section
-from briefings.workflow import make_live
+from briefings.workflow import add_correction, make_live
 from tests.factories import (
     BriefingFactory,
     SourceItemFactory,
@@ -14,6 +15,12 @@ from tests.factories import (
     add_children,
     standards,
 )
+
+
+def outlet_url(outlet) -> str:
+    """The public page of an outlet (the sources app names no public URL of its own)."""
+    return reverse("briefings:outlet", args=[outlet.slug])
+
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +68,7 @@ def test_briefing_page_shows_every_part_of_the_anatomy_in_order(client):
     positions = [body.index(marker) for marker in markers]
     assert positions == sorted(positions)
     assert "This briefing began from a discovered source item from" in html
-    assert f'href="{item.outlet.get_absolute_url()}"' in html
+    assert f'href="{outlet_url(item.outlet)}"' in html
     assert 'href="https://harbour.example/story"' in html
     assert "Our method in one paragraph." in html
     assert 'href="/standards/"' in html
@@ -187,10 +194,8 @@ def test_notes_render_as_sanitized_html_and_headlines_are_escaped(client):
 
 def test_correction_notes_set_the_updated_date(client):
     briefing = add_children(BriefingFactory())
-    EditorsNote.objects.create(
-        briefing=briefing, position=7, kind=EditorsNote.Kind.CORRECTION, body="<p>Fixed.</p>"
-    )
     make_live(briefing)
+    add_correction(UserFactory(role="Editors"), briefing, "correction", "<p>Fixed.</p>")
     html = client.get(briefing.get_absolute_url()).text
     assert "Updated <time" in html
     assert "Correction</strong>" in html
@@ -207,8 +212,9 @@ def test_briefing_page_query_count_does_not_grow_with_children(
     briefing = add_children(BriefingFactory(topic=topic), count=children)
     make_live(briefing)
 
-    # briefing with its revision and topic, related briefings, standards summary, topic nav
-    with django_assert_num_queries(4):
+    # briefing with its revision and topic, its public record, related briefings, standards
+    # summary, topic nav
+    with django_assert_num_queries(5):
         response = client.get(briefing.get_absolute_url())
     assert response.status_code == 200
     assert response.text.count('class="qa-pair"') == children
@@ -244,8 +250,8 @@ def test_listings_show_only_published_fields_of_a_briefing(client):
     SourceItem.objects.filter(pk=first.pk).update(url="https://elsewhere.example/changed")
 
     home = client.get("/").text
-    first_outlet = client.get(first.outlet.get_absolute_url()).text
-    second_outlet = client.get(second.outlet.get_absolute_url()).text
+    first_outlet = client.get(outlet_url(first.outlet)).text
+    second_outlet = client.get(outlet_url(second.outlet)).text
     sources = client.get("/sources/").text
 
     assert "Explainer" in home

@@ -4,7 +4,8 @@ anyone who may edit can restore an earlier one."""
 import pytest
 
 from briefings import diff, workflow
-from briefings.models import Briefing, Revision
+from briefings.models import Briefing
+from briefings.snapshot import Snapshot
 from tests.factories import briefing_in_state, change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_restoring_keeps_unpublished_edits_as_a_revision_to_restore_back(client,
     briefing.refresh_from_db()
     assert briefing.sections.get().body == "<p>First version.</p>"
     kept = briefing.revisions.get(number=2)
-    assert [s["body"] for s in kept.data["sections"]] == ["<p>Second version.</p>"]
+    assert [s.body for s in kept.snapshot.sections] == ["<p>Second version.</p>"]
     assert briefing.live_revision.number == 1  # kept, not published
     event = briefing.transitions.first()
     assert "kept as revision 2" in event.comment
@@ -148,7 +149,7 @@ def test_restoring_an_earlier_revision_keeps_published_corrections(writer, edito
     workflow.add_correction(editor, briefing, "correction", "<p>Two gates, not three.</p>")
     briefing.refresh_from_db()
     workflow.restore_revision(editor, briefing, briefing.revisions.get(number=1))
-    assert list(briefing.notes.values_list("kind", "body")) == [
+    assert list(briefing.public_notes.values_list("kind", "body")) == [
         ("correction", "<p>Two gates, not three.</p>")
     ]
 
@@ -168,5 +169,5 @@ def test_diff_escapes_text_and_reads_rich_text_as_lines():
 
 def test_unchanged_snapshots_have_no_changed_parts(writer, editor):
     briefing = briefing_in_state("published", writer, editor)
-    parts = diff.compare(briefing.live_revision.data, Revision.unsaved(briefing).data)
+    parts = diff.compare(briefing.live_revision.snapshot, Snapshot.of(briefing))
     assert parts and not [part for part in parts if part.changed]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from briefings.models import Briefing, EditorsNote, Topic
+from briefings.models import Briefing, Topic
 from newsroom.models import User
 from sources.models import Outlet
 
@@ -25,9 +25,9 @@ def test_demo_has_published_briefings_over_topics_and_outlets(demo):
     assert Topic.objects.filter(briefings__in=live).distinct().count() >= 2
     assert Outlet.objects.filter(items__briefings__in=live).distinct().count() >= 3
     for briefing in live:
-        page = briefing.live_revision.as_briefing()
-        assert len(page.takeaways_list) >= 3
-        assert [s.heading for s in page.sections_list][:3] == [
+        page = briefing.live_revision.snapshot
+        assert len(page.takeaways) >= 3
+        assert [s.heading for s in page.sections][:3] == [
             "What happened",
             "Why it matters",
             "What to watch next",
@@ -37,12 +37,8 @@ def test_demo_has_published_briefings_over_topics_and_outlets(demo):
 
 def test_demo_includes_qa_ai_disclosure_an_image_and_a_draft(demo):
     live = list(Briefing.objects.published())
-    with_qa = [b for b in live if b.live_revision.data["qa_blocks"]]
-    disclosed = [
-        b
-        for b in live
-        if any(n["kind"] == EditorsNote.Kind.AI_DISCLOSURE for n in b.live_revision.data["notes"])
-    ]
+    with_qa = [b for b in live if b.live_revision.snapshot.questions]
+    disclosed = [b for b in live if any(n.is_disclosure for n in b.live_revision.snapshot.notes)]
     assert len(with_qa) >= 2
     assert len(disclosed) >= 2
     illustrated = [b for b in live if b.lead_image]

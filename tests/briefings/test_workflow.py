@@ -10,7 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from briefings import checklist, workflow
-from briefings.models import Briefing, EditorsNote, Revision, Transition
+from briefings.models import Briefing, Transition
+from briefings.snapshot import Snapshot
 from briefings.tasks import publish_scheduled
 from tests.factories import (
     BriefingFactory,
@@ -168,7 +169,7 @@ def test_the_timeline_shows_on_the_change_page(client, writer, editor):
 
 
 def snapshot_of(briefing):
-    return Revision.unsaved(briefing).data
+    return Snapshot.of(briefing)
 
 
 def test_publishing_is_refused_with_every_unmet_item_listed(client, writer, editor):
@@ -455,15 +456,31 @@ def test_a_form_without_its_version_is_refused(client, writer):
 
 def test_a_transition_made_while_a_form_is_open_is_not_undone_by_its_save(client, writer, editor):
     briefing = briefing_in_state("published", writer, editor)
+    live = briefing.live_revision_id
     data = change_form_data(briefing, dek="Edited while an editor added a correction.")
     workflow.add_correction(editor, briefing, "update", "<p>New figures came in.</p>")
     client.force_login(writer)
     response = client.post(change_url(briefing), data)
-    assert response.status_code == 200  # the correction bumped the version: a conflict
-    assert "Someone else saved this briefing after you opened it" in response.content.decode()
+    # The public record is not part of the working copy: the edit is no conflict, and the
+    # save (of the form's fields only) leaves the note and the live revision as they were.
+    assert response.status_code == 302
     briefing.refresh_from_db()
-    assert briefing.dek == "One sentence that says what happened."
-    assert briefing.notes.filter(kind=EditorsNote.Kind.UPDATE).count() == 1
+    assert briefing.dek == "Edited while an editor added a correction."
+    assert (briefing.status, briefing.live_revision_id) == (Briefing.Status.PUBLISHED, live)
+    assert briefing.public_notes.filter(kind="update").count() == 1
+    assert briefing.has_unpublished_changes
+
+
+def test_a_status_change_made_while_a_form_is_open_is_not_undone_by_its_save(client, editor):
+    author = UserFactory(role="Editors")
+    briefing = briefing_in_state("in_review", author, editor)
+    data = change_form_data(briefing, dek="Typed while the review went on.")
+    workflow.request_changes(editor, briefing, "Name the second source.")
+    client.force_login(author)
+    assert client.post(change_url(briefing), data).status_code == 302
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.CHANGES_REQUESTED
+    assert briefing.dek == "Typed while the review went on."
 
 
 # Approving what was reviewed: the workflow forms carry the version the editor saw.
@@ -600,6 +617,7 @@ def test_the_demo_has_a_briefing_in_every_state_and_corrections(settings, client
     ).exists()
     requested = Briefing.objects.get(status=Briefing.Status.CHANGES_REQUESTED)
     assert requested.transitions.filter(action="request_changes").exclude(comment="").exists()
-    assert Briefing.objects.get(status=Briefing.Status.WITHDRAWN).withdrawn_reason
+    withdrawn = Briefing.objects.get(status=Briefing.Status.WITHDRAWN)
+    assert withdrawn.public_notes.filter(kind="withdrawal").exists()
     assert Briefing.objects.get(status=Briefing.Status.SCHEDULED).published_at > timezone.now()
     assert "Correction" in client.get("/corrections/").content.decode()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from briefings import workflow
+from briefings import demo, workflow
 from briefings.models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -31,8 +31,6 @@ from briefings.models import (
 from briefings.workflow import make_live
 from sources.demo import seed_feeds_and_items
 from sources.models import Outlet, SourceItem
-
-from . import demo_content as demo
 
 # (user name, password, display name, group). Demo mode only: never on a real site.
 DEMO_USERS = [
@@ -278,12 +276,11 @@ class Command(BaseCommand):
             workflow.publish(editor, briefing)
             briefing.refresh_from_db()
             briefing.dek = spec["edited_dek"]
-            briefing.has_unpublished_changes = True
-            briefing.version += 1
-            briefing.save()
+            briefing.save(update_fields=["dek"])
             Takeaway.objects.filter(briefing=briefing, position=2).update(
                 text=spec["edited_takeaway"]
             )
+            workflow.save_working_copy(writer, briefing)
         elif state == "withdrawn":
             workflow.publish(editor, briefing)
             workflow.withdraw(editor, briefing, spec["withdrawn_reason"])
@@ -293,8 +290,8 @@ class Command(BaseCommand):
         """Dated public notes on published briefings, so the corrections log has entries."""
         added = 0
         for slug, notes in demo.CORRECTIONS.items():
-            briefing = Briefing.objects.filter(slug=slug).select_related("live_revision").first()
-            if briefing is None or not briefing.is_live or briefing.live_revision.corrected_at:
+            briefing = Briefing.objects.filter(slug=slug).first()
+            if briefing is None or not briefing.is_live or briefing.public_notes.exists():
                 continue
             for kind, body in notes:
                 workflow.add_correction(users["editor"], briefing, kind, body)

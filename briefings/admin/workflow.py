@@ -2,7 +2,7 @@
 comparison of versions, revisions and restoring, and preview share links. Mixed into
 ``BriefingAdmin``; every view asks ``permissions`` and calls ``workflow``."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from sources.models import SourceItem
-
-from . import checklist, diff, permissions, workflow
-from .models import Briefing, EditorsNote, PreviewLink, Revision, Transition
+from .. import checklist, diff, permissions, workflow
+from ..models import Briefing, PreviewLink, Transition
+from ..snapshot import Snapshot
 
 SHARE_DAYS = [(1, "1 day"), (3, "3 days"), (7, "7 days"), (14, "14 days")]
 
@@ -28,7 +27,7 @@ class WorkflowAdminMixin:
 
     def workflow_context(self, request, obj: Briefing) -> dict:
         user = request.user
-        allowed = permissions.allowed_transitions(user, obj)
+        actions = workflow.allowed_actions(user, obj)
         timeline = list(obj.transitions.select_related("user", "revision"))
         last_request = next(
             (t for t in timeline if t.action == Transition.Action.REQUEST_CHANGES), None
@@ -37,11 +36,7 @@ class WorkflowAdminMixin:
         can_edit = permissions.can_edit(user, obj)
         return {
             "workflow": {
-                "allowed": allowed,
-                # After a refused save the page shows the form as posted: so does the list.
-                "checklist": checklist.run(snapshot_from_form(request.POST, obj))
-                if request.method == "POST" and can_edit
-                else workflow.publication_checklist(obj),
+                "checklist": workflow.publication_checklist(obj),
                 "timeline": timeline,
                 "changes_request": last_request
                 if obj.status == Briefing.Status.CHANGES_REQUESTED
@@ -49,7 +44,7 @@ class WorkflowAdminMixin:
                 "can_edit": can_edit,
                 # With an editable form on the page, the buttons submit it (save, then act).
                 "in_form": can_edit,
-                "actions": workflow_actions(obj, allowed),
+                "actions": [_control(action, obj) for action in actions],
                 "can_share": can_share,
                 "share_links": list(obj.preview_links.active()) if can_share else [],
                 "share_days": SHARE_DAYS,
@@ -106,45 +101,23 @@ class WorkflowAdminMixin:
         return self._back(obj)
 
     def check_transition(self, request, obj: Briefing, transition: str) -> None:
-        if transition not in permissions.TRANSITIONS:
+        if transition not in workflow.ACTIONS:
             raise Http404("No such transition.")
-        if not permissions.can(request.user, transition, obj):
+        if not workflow.can(request.user, transition, obj):
             raise PermissionDenied
 
     def run_transition(
         self, request, obj: Briefing, transition: str, version: int, saved: str = ""
     ) -> bool:
-        """Make ``transition`` on the version the user saw, and say what happened. ``saved``
+        """Take ``transition`` on the version the user saw, and say what happened. ``saved``
         opens the message when the same request saved the user's edits first."""
-        data, user = request.POST, request.user
-
-        def field(name: str) -> str:
-            return data.get(f"{transition}-{name}", data.get(name, ""))
-
-        comment = field("comment")
+        posted = request.POST
+        values = {
+            field.name: posted.get(f"{transition}-{field.name}", posted.get(field.name, ""))
+            for field in workflow.ACTIONS[transition].fields
+        }
         try:
-            if transition == permissions.SUBMIT:
-                workflow.submit_for_review(user, obj, comment, version)
-                done = "Submitted for review. The editors have been told."
-            elif transition == permissions.REQUEST_CHANGES:
-                workflow.request_changes(user, obj, comment, version)
-                done = "Changes requested. The authors have been told."
-            elif transition == permissions.PUBLISH:
-                workflow.publish(user, obj, comment, version)
-                done = "Published. Readers now see this version."
-            elif transition == permissions.SCHEDULE:
-                when = parse_local_datetime(field("publish_at"))
-                obj = workflow.schedule(user, obj, when, comment, version)
-                done = f"Scheduled for {timezone.localtime(obj.published_at):%Y-%m-%d %H:%M %Z}."
-            elif transition == permissions.UNSCHEDULE:
-                workflow.unschedule(user, obj, comment)
-                done = "Schedule cancelled; the briefing is back in review."
-            elif transition == permissions.WITHDRAW:
-                workflow.withdraw(user, obj, field("reason"))
-                done = "Withdrawn. Its address now answers 410 Gone with your reason."
-            else:
-                workflow.add_correction(user, obj, field("kind"), field("body"))
-                done = "Note added. Readers see it on the page and in the corrections log."
+            obj = workflow.take(transition, request.user, obj, values, version)
         except workflow.BriefingChanged as error:
             self._changed_meanwhile(request, obj, error)
             return False
@@ -154,6 +127,7 @@ class WorkflowAdminMixin:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return False
+        done = workflow.ACTIONS[transition].done_message(obj)
         self.message_user(request, f"{saved} {done}".strip(), messages.SUCCESS)
         return True
 
@@ -172,11 +146,16 @@ class WorkflowAdminMixin:
 
     def checklist_view(self, request, object_id):
         """The checklist for the form as it is now, unsaved: the admin page asks as the
-        writer types (static/admin-extra/checklist.js)."""
+        writer types (static/admin-extra/checklist.js). The admin's own form and formsets are
+        bound to what was posted, as a save would bind them; nothing is saved."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = self._visible(request, object_id)
-        checks = checklist.run(snapshot_from_form(request.POST, obj))
+        if not permissions.can_edit(request.user, obj):
+            raise PermissionDenied
+        form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
+        formsets, _ = self._create_formsets(request, obj, change=True)
+        checks = checklist.run(Snapshot.from_form(obj, form, formsets))
         return TemplateResponse(
             request, "admin/briefings/briefing/checklist_items.html", {"checks": checks}
         )
@@ -200,9 +179,9 @@ class WorkflowAdminMixin:
 
         old = pick(request.GET.get("from"), live)
         new = pick(request.GET.get("to"), None)
-        old_data = old.data if old else None
-        new_data = new.data if new else Revision.unsaved(obj).data
-        parts = diff.compare(old_data, new_data)
+        old_page = old.snapshot if old else None
+        new_page = new.snapshot if new else Snapshot.of(obj)
+        parts = diff.compare(old_page, new_page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -292,118 +271,32 @@ class WorkflowAdminMixin:
         return self._back(obj)
 
 
-def workflow_actions(obj: Briefing, allowed: set[str]) -> list[dict]:
-    """The controls for the transitions ``allowed`` here, in the order the panel shows them."""
-    live, scheduled = obj.is_live, obj.status == Briefing.Status.SCHEDULED
+def _control(action: workflow.WorkflowAction, obj: Briefing) -> dict:
+    """What the panel draws for ``action`` on ``obj``: its button and what it asks for."""
     zone = timezone.get_current_timezone_name()
-    kinds = [(k.value, k.label) for k in EditorsNote.Kind if k in EditorsNote.DATED_KINDS]
-    actions = [
-        {
-            "name": permissions.SUBMIT,
-            "button": "Submit for review",
-            "primary": True,
-            "fields": [{"name": "comment", "label": "Note for the editor (optional)"}],
-        },
-        {
-            "name": permissions.REQUEST_CHANGES,
-            "button": "Request changes",
-            "fields": [
-                {
-                    "name": "comment",
-                    "label": "What needs to change (the writer sees this)",
-                    "rows": 3,
-                    "required": True,
-                }
-            ],
-        },
-        {
-            "name": permissions.PUBLISH,
-            "button": "Publish changes"
-            if live
-            else ("Publish now" if scheduled else "Approve and publish"),
-            "primary": True,
-            "fields": [{"name": "comment", "label": "Comment (optional)"}],
-        },
-        {
-            "name": permissions.SCHEDULE,
-            "button": "Reschedule" if scheduled else "Approve and schedule",
-            "fields": [
-                {
-                    "name": "publish_at",
-                    "label": f"Publish at ({zone})",
-                    "type": "datetime-local",
-                    "min": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-                    "required": True,
-                }
-            ],
-        },
-        {"name": permissions.UNSCHEDULE, "button": "Cancel the schedule", "fields": []},
-        {
-            "name": permissions.CORRECT,
-            "button": "Add the note",
-            "folded": "Add a correction, clarification or update",
-            "fields": [
-                {"name": "kind", "label": "Kind", "choices": kinds},
-                {
-                    "name": "body",
-                    "label": "Note readers will see (dated today; appears at once and in the "
-                    "corrections log)",
-                    "rows": 3,
-                    "required": True,
-                },
-            ],
-        },
-        {
-            "name": permissions.WITHDRAW,
-            "button": "Withdraw",
-            "folded": "Withdraw this briefing",
-            "danger": True,
-            "fields": [{"name": "reason", "label": "Reason readers will see", "required": True}],
-        },
-    ]
-    return [action for action in actions if action["name"] in allowed]
-
-
-FORM_CHILDREN = {
-    "takeaways": ["text"],
-    "sections": ["heading", "body"],
-    "qa_blocks": ["question", "answer"],
-    "notes": ["kind", "body"],
-}
-
-
-def snapshot_from_form(post, briefing: Briefing) -> dict:
-    """What the change form would save, as a snapshot the checklist can read."""
-    data = Revision.unsaved(briefing).data
-    fields = data["briefing"]
-    for name in ("headline", "dek", "lead_image_alt", "lead_image_credit", "attribution_kind"):
-        if name in post:
-            fields[name] = post[name]
-    fields["ai_assisted"] = "ai_assisted" in post
-    if post.get("lead_image-clear"):
-        fields["lead_image"] = ""
-    if post.get("lead_image_chosen"):
-        fields["lead_image"] = "chosen"
-    if "source_item" in post and str(fields.get("source_item_id") or "") != post["source_item"]:
-        item = (
-            SourceItem.objects.select_related("outlet").filter(pk=post["source_item"]).first()
-            if post["source_item"].isdigit()
-            else None
+    fields = []
+    for field in action.fields:
+        label = f"{field.label} ({zone})" if field.widget == "datetime-local" else field.label
+        minimum = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        fields.append(
+            {
+                "name": field.name,
+                "label": label,
+                "type": field.widget if field.widget == "datetime-local" else "",
+                "min": minimum if field.widget == "datetime-local" else "",
+                "choices": field.choices,
+                "required": field.required,
+                "rows": field.rows,
+            }
         )
-        data["source"] = item and {"url": item.url, "outlet": {"name": item.outlet.name}}
-    # A byline emptied in the form posts no "authors" at all.
-    data["byline"] = [{"id": pk, "name": ""} for pk in post.getlist("authors") if pk]
-    for prefix, names in FORM_CHILDREN.items():
-        try:
-            total = min(int(post.get(f"{prefix}-TOTAL_FORMS", "")), 1000)
-        except ValueError:
-            continue
-        data[prefix] = [
-            {name: post.get(f"{prefix}-{n}-{name}", "") for name in names}
-            for n in range(total)
-            if not post.get(f"{prefix}-{n}-DELETE")
-        ]
-    return data
+    return {
+        "name": action.name,
+        "button": action.button_label(obj),
+        "fields": fields,
+        "folded": action.folded,
+        "primary": action.primary,
+        "danger": action.danger,
+    }
 
 
 def posted_version(post) -> int:
@@ -413,14 +306,3 @@ def posted_version(post) -> int:
         return int(post.get("version", ""))
     except ValueError:
         return 0
-
-
-def parse_local_datetime(value: str) -> datetime | None:
-    """A ``datetime-local`` input (in the newsroom's time zone) as an aware datetime."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed

@@ -11,20 +11,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from . import permissions
-from .images import clean_upload
-from .models import (
-    HOUSE_SECTIONS,
-    Briefing,
-    Citation,
-    EditorsNote,
-    QABlock,
-    Section,
-    StandardsVersion,
-    Takeaway,
-    Topic,
-)
-from .workflow_admin import WorkflowAdminMixin
+from .. import checklist, permissions, workflow
+from ..images import clean_upload
+from ..models import HOUSE_SECTIONS, Briefing, Citation, EditorsNote, QABlock, Section, Takeaway
+from ..snapshot import Snapshot
+from .workflow import WorkflowAdminMixin
 
 # Positions are moved this far out of the way while a formset is renumbered.
 _POSITION_OFFSET = 1_000_000
@@ -117,62 +108,18 @@ class QABlockInline(OrderedInline, admin.StackedInline):
     fields = ["position", "question", "answer"]
 
 
-class EditorsNoteForm(OrderedChildForm):
-    """Corrections, clarifications and updates are public record: added with the "Add a
-    correction" action, never edited, re-dated or deleted here."""
-
-    LOCKED = ("kind", "created_at", "body")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.locked = bool(self.instance.pk and self.instance.kind in EditorsNote.DATED_KINDS)
-        if self.locked:
-            for name in self.LOCKED:
-                if name in self.fields:
-                    self.fields[name].disabled = True
-        elif "kind" in self.fields:  # new or plain notes: dated kinds come from the action
-            self.fields["kind"].choices = [
-                choice
-                for choice in self.fields["kind"].choices
-                if choice[0] not in EditorsNote.DATED_KINDS
-            ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.locked:  # exactly as stored (the date widget would drop its microseconds)
-            cleaned.update({name: getattr(self.instance, name) for name in self.LOCKED})
-        return cleaned
-
-
-class EditorsNoteFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        for form in self.deleted_forms:
-            if form.instance.pk and form.instance.kind in EditorsNote.DATED_KINDS:
-                raise ValidationError(
-                    "A correction, clarification or update stays on the page; "
-                    "add a new one to explain a change."
-                )
-
-
 class EditorsNoteInline(OrderedInline, admin.StackedInline):
+    """Editor's notes and AI disclosures: content, reviewed and published with the briefing.
+    Corrections, clarifications and updates go on the public record with the workflow's
+    "Add a correction" action instead."""
+
     model = EditorsNote
-    form = EditorsNoteForm
-    formset = EditorsNoteFormSet
-    fields = ["position", "kind", "created_at", "body"]
+    fields = ["position", "kind", "body"]
 
 
 class CitationInline(OrderedInline, admin.TabularInline):
     model = Citation
     fields = ["position", "title", "url", "publisher"]
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
 
 
 class BriefingForm(forms.ModelForm):
@@ -200,7 +147,10 @@ class BriefingForm(forms.ModelForm):
     def clean_lead_image(self):
         image = self.cleaned_data.get("lead_image")
         if isinstance(image, UploadedFile):
-            return clean_upload(image)
+            data = self.data
+            return clean_upload(
+                image, data.get("lead_image_credit", ""), data.get("lead_image_source_type", "")
+            )
         return image
 
     def clean(self):
@@ -425,57 +375,28 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         # The row is locked and its version checked (BriefingForm.clean). Only the form's
-        # fields are written, so a transition made meanwhile is never undone.
-        obj.version = form.cleaned_data["version"] + 1
+        # fields are written, so a transition made meanwhile is never undone; the version
+        # moves on in save_related, once the parts are saved too.
         names = {f.name for f in Briefing._meta.concrete_fields if f.name in form.cleaned_data}
-        obj.save(update_fields=[*names, "version", "modified_at"])
+        obj.save(update_fields=[*names, "modified_at"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        briefing = form.instance
         edited = form.has_changed() or any(formset.has_changed() for formset in formsets)
         request.briefing_edited = edited
-        if change and edited and briefing.live_revision_id:
-            Briefing.objects.filter(pk=briefing.pk).update(has_unpublished_changes=True)
-            briefing.has_unpublished_changes = True
+        if change:
+            workflow.save_working_copy(request.user, form.instance, changed=edited)
 
     def render_change_form(self, request, context, *args, **kwargs):
         if request.method == "POST" and context.get("errors"):
+            form = context["adminform"].form
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
-            context["error_summary"] = error_summary(context["adminform"].form, formsets)
+            context["error_summary"] = error_summary(form, formsets)
             context["transition_not_made"] = "_transition" in request.POST
+            if "workflow" in context:  # the checklist describes the form as posted
+                page = Snapshot.from_form(form.instance, form, formsets)
+                context["workflow"]["checklist"] = checklist.run(page)
         return super().render_change_form(request, context, *args, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         save_ordered_formset(formset, form.instance)
-
-
-@admin.register(StandardsVersion)
-class StandardsVersionAdmin(admin.ModelAdmin):
-    """Each save adds a version; published versions are kept as the public history."""
-
-    list_display = ["title", "effective_at", "change_summary", "created_by"]
-    readonly_fields = ["created_by"]
-    fields = ["title", "method_summary", "body", "change_summary", "effective_at", "created_by"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        latest = StandardsVersion.objects.order_by("-effective_at").first()
-        if latest:
-            initial.update(
-                title=latest.title, method_summary=latest.method_summary, body=latest.body
-            )
-        return initial
-
-    def save_model(self, request, obj, form, change):
-        obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-from . import inbox  # noqa: E402, F401  (adds "Start a briefing" to the inbox)

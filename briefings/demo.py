@@ -1,4 +1,5 @@
-"""Invented demo content: fictional outlets and events, written for this project."""
+"""Invented demo content (``manage.py seed_demo`` loads it): fictional outlets and events,
+written for this project."""
 
 TOPICS = [
     ("Climate", "climate", "Weather, energy and how places adapt."),
