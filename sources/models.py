@@ -3,7 +3,6 @@ from datetime import timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from .urlnorm import canonicalize_url
@@ -24,9 +23,6 @@ class Outlet(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("briefings:outlet", args=[self.slug])
 
 
 class FeedQuerySet(models.QuerySet):
