@@ -70,21 +70,21 @@ class HTTPStatusError(FetchError):
 
 @dataclass(frozen=True)
 class Limits:
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
+    connect_timeout: float
+    read_timeout: float
     # For the whole fetch: every redirect hop, and every address tried for each.
-    total_timeout: float = 60.0
-    max_bytes: int = 10 * 1024 * 1024
-    max_redirects: int = 5
+    total_timeout: float
+    max_bytes: int
+    max_redirects: int
 
     @classmethod
     def from_settings(cls) -> "Limits":
         return cls(
-            connect_timeout=float(getattr(settings, "FEEDS_CONNECT_TIMEOUT", cls.connect_timeout)),
-            read_timeout=float(getattr(settings, "FEEDS_READ_TIMEOUT", cls.read_timeout)),
-            total_timeout=float(getattr(settings, "FEEDS_TOTAL_TIMEOUT", cls.total_timeout)),
-            max_bytes=int(getattr(settings, "FEEDS_MAX_BYTES", cls.max_bytes)),
-            max_redirects=int(getattr(settings, "FEEDS_MAX_REDIRECTS", cls.max_redirects)),
+            connect_timeout=settings.FEEDS_CONNECT_TIMEOUT,
+            read_timeout=settings.FEEDS_READ_TIMEOUT,
+            total_timeout=settings.FEEDS_TOTAL_TIMEOUT,
+            max_bytes=settings.FEEDS_MAX_BYTES,
+            max_redirects=settings.FEEDS_MAX_REDIRECTS,
         )
 
 
@@ -128,14 +128,14 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 
 
 def allowed_ports() -> set[int]:
-    ports = getattr(settings, "FEEDS_ALLOWED_PORTS", [80, 443])
+    ports = settings.FEEDS_ALLOWED_PORTS
     if isinstance(ports, str):
         ports = ports.split(",")
     return {int(port) for port in ports if str(port).strip()}
 
 
 def _allowed_networks() -> list:
-    networks = getattr(settings, "FEEDS_ALLOWED_PRIVATE_NETWORKS", [])
+    networks = settings.FEEDS_ALLOWED_PRIVATE_NETWORKS
     if isinstance(networks, str):
         networks = networks.split(",")
     return [ipaddress.ip_network(net.strip(), strict=False) for net in networks if net.strip()]

@@ -30,7 +30,6 @@ LEASE = timedelta(minutes=10)
 # The longest a fetch may take (FEEDS_TOTAL_TIMEOUT is capped to it), leaving the rest of
 # the lease for parsing and storing.
 MAX_FETCH_SECONDS = LEASE.total_seconds() / 2
-DEFAULT_MAX_BACKOFF_SECONDS = 6 * 60 * 60
 # Entries looked up per query: one query for any usual feed, and within SQLite's limit of
 # 32,766 parameters per statement for the largest.
 LOOKUP_CHUNK = 10_000
@@ -55,8 +54,7 @@ class PollResult:
 
 
 def max_backoff() -> timedelta:
-    seconds = getattr(settings, "FEEDS_MAX_BACKOFF", DEFAULT_MAX_BACKOFF_SECONDS)
-    return timedelta(seconds=int(seconds))
+    return timedelta(seconds=settings.FEEDS_MAX_BACKOFF)
 
 
 def backoff(feed: Feed, failures: int, retry_after: float | None = None) -> timedelta:

@@ -195,8 +195,8 @@ def test_public_addresses_are_told_apart_from_internal_ones(address, public):
     assert is_public_address(ipaddress.ip_address(address)) is public
 
 
-def test_ports_other_than_80_and_443_are_refused_by_default(feed_server, settings):
-    del settings.FEEDS_ALLOWED_PORTS
+def test_ports_other_than_the_allowed_ones_are_refused(feed_server, settings):
+    settings.FEEDS_ALLOWED_PORTS = [80, 443]
     with pytest.raises(RefusedAddress, match=f"port {feed_server.server_port} of 127.0.0.1"):
         fetch(feed_server.url("/feeds/rss2.xml"))
     assert feed_server.requests == []
