@@ -119,6 +119,34 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(0.1)
 
+    def drip(self, head: bytes, byte: bytes, seconds: float = 8.0) -> None:
+        """Send ``head``, then ``byte`` every half second (well within any read timeout the
+        tests set) for ``seconds``: each read gets something, the answer never completes."""
+        self.wfile.write(head)
+        for _ in range(int(seconds / 0.5)):
+            time.sleep(0.5)
+            self.wfile.write(byte)
+
+    def special_drip_status_line(self):
+        self.drip(b"HTTP/1.1 200", b" ")
+
+    def special_drip_headers(self):
+        self.drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nX-Slow: ", b"z")
+
+    def special_drip_chunk_size(self):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+        self.drip(head + b"5\r\n<rss>\r\n", b"0")
+
+    def special_large_headers(self):
+        headers = {f"X-Padding-{n}": "x" * 1000 for n in range(40)}
+        self.answer(200, rss_document(1), CONTENT_TYPES[".xml"], headers)
+
+    def special_endless_continue(self):
+        """Interim "100 Continue" answers, as fast as the client reads them, for 8 seconds."""
+        until = time.monotonic() + 8
+        while time.monotonic() < until:
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n" * 100)
+
     def special_large(self):
         self.answer(200, rss_document(2000), CONTENT_TYPES[".xml"])
 

@@ -284,6 +284,16 @@ def test_slow_feed_times_out_while_the_others_come_in(feed_server):
     assert SourceItem.objects.filter(feed=good).count() == 3
 
 
+def test_poll_of_a_feed_dripping_its_headers_ends_at_the_total_deadline(feed_server, settings):
+    settings.FEEDS_READ_TIMEOUT = 20
+    settings.FEEDS_TOTAL_TIMEOUT = 1
+    started = time.monotonic()
+    feed = polled(feed_at(feed_server, "/special/drip-headers"))
+    assert time.monotonic() - started < 2  # it took 9 s, as long as the server dripped
+    assert feed.last_error.startswith("Timed out: the fetch took longer than 1 s in all")
+    assert feed.locked_until is None
+
+
 def test_broken_feeds_never_stop_the_healthy_ones(feed_server):
     broken = [
         feed_at(feed_server, path)
