@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LAST_MODIFIED = "Tue, 10 Jun 2025 08:00:00 GMT"
@@ -40,6 +42,27 @@ def rss_document(count: int, prefix: str = "item", host: str = "gen.example") ->
         f"<title>Generated {prefix}</title><link>https://{host}/</link>"
         f"<description>Generated.</description>{items}</channel></rss>"
     ).encode()
+
+
+def run_queued_tasks() -> None:
+    """Run the queued tasks as the worker (``manage.py db_worker``) runs each one.
+
+    The worker's own loop closes database connections between tasks, which only tests with
+    real transactions survive (see test_tasks.py); this runs them inside the test's.
+    """
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    for task_result in DBTaskResult.objects.ready().order_by("enqueued_at"):
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
 
 
 class Handler(BaseHTTPRequestHandler):
