@@ -243,10 +243,22 @@ def poll_feed(feed_id: int, *, due_only: bool = False) -> PollResult:
 
 
 def _poll_claimed(feed: Feed, started: datetime) -> PollResult:
+    """Poll the claimed feed; whatever goes wrong, even while recording a failure, is
+    recorded on the feed."""
     try:
-        return _poll(feed, started)
+        return _poll_or_record_problem(feed, started)
     except ClaimLost:
         raise
+    except Exception as error:
+        logger.exception("Unexpected error polling feed %s", feed.url)
+        message = f"Unexpected error: {error!r}"
+        _failed(Feed.objects.get(pk=feed.pk), started, message, last_new_count=0)
+        return PollResult(feed.pk, "failed", message=message)
+
+
+def _poll_or_record_problem(feed: Feed, started: datetime) -> PollResult:
+    try:
+        return _poll(feed, started)
     except Gone as error:
         message = f"{error} The feed was deactivated."
         _failed(feed, started, message, is_active=False, last_new_count=0)
@@ -255,11 +267,21 @@ def _poll_claimed(feed: Feed, started: datetime) -> PollResult:
         retry_after = getattr(error, "retry_after", None)
         _failed(feed, started, str(error), last_new_count=0, retry_after=retry_after)
         return PollResult(feed.pk, "failed", message=str(error))
-    except Exception as error:
-        logger.exception("Unexpected error polling feed %s", feed.url)
-        message = f"Unexpected error: {error!r}"
-        _failed(Feed.objects.get(pk=feed.pk), started, message, last_new_count=0)
-        return PollResult(feed.pk, "failed", message=message)
+
+
+def _poll_each(feed_ids: list[int], *, due_only: bool) -> list[PollResult]:
+    """Poll the feeds one after another: one feed's failure never stops the others."""
+    results = []
+    for feed_id in feed_ids:
+        try:
+            results.append(poll_feed(feed_id, due_only=due_only))
+        except Exception as error:
+            # Not even the failure could be recorded (the database failed, say); the claim
+            # runs out with its lease and the feed is polled again then.
+            logger.exception("Feed %s: the poll failed, and so did recording it", feed_id)
+            message = f"Unexpected error: {error!r}"
+            results.append(PollResult(feed_id, "failed", message=message))
+    return results
 
 
 def poll_due_feeds(now: datetime | None = None) -> list[PollResult]:
@@ -271,10 +293,10 @@ def poll_due_feeds(now: datetime | None = None) -> list[PollResult]:
         .order_by(F("next_poll_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)
     )
-    return [poll_feed(pk, due_only=True) for pk in list(due)]
+    return _poll_each(list(due), due_only=True)
 
 
 def poll_all_feeds() -> list[PollResult]:
     """Poll every active feed now, due or not (feeds another poller has are skipped)."""
     active = Feed.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
-    return [poll_feed(pk) for pk in list(active)]
+    return _poll_each(list(active), due_only=False)

@@ -226,6 +226,28 @@ def test_retry_after_puts_the_next_poll_off_at_least_that_long(feed_server):
     assert feed.next_poll_at - feed.last_polled_at >= timedelta(seconds=7200)
 
 
+def unavailable_for_ages(feed_server) -> str:
+    """A feed whose server asks to be left alone for longer than a timedelta can hold."""
+    feed_server.routes["/ages"] = lambda handler: handler.answer(
+        503, b"Come back later", headers={"Retry-After": "99999999999999999999"}
+    )
+    return "/ages"
+
+
+def test_one_feeds_unexpected_failure_never_stops_the_feeds_after_it(feed_server):
+    first = feed_at(feed_server, unavailable_for_ages(feed_server))
+    second = feed_at(feed_server, "/feeds/rss2.xml")
+    results = poll_due_feeds()
+    assert [(result.feed_id, result.outcome) for result in results] == [
+        (first.pk, "failed"),
+        (second.pk, "new"),
+    ]
+    first.refresh_from_db()
+    assert first.health == Feed.Health.FAILING
+    assert first.locked_until is None
+    assert SourceItem.objects.filter(feed=second).count() == 3
+
+
 def test_recovered_feed_clears_its_error(feed_server):
     feed = polled(feed_at(feed_server, "/status/500"))
     feed.url = feed_server.url("/feeds/rss2.xml")
