@@ -293,8 +293,9 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value.strip())
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
     try:
         return max(0.0, (parsedate_to_datetime(value) - timezone.now()).total_seconds())
     except (TypeError, ValueError):

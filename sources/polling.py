@@ -58,11 +58,12 @@ def max_backoff() -> timedelta:
 
 
 def backoff(feed: Feed, failures: int, retry_after: float | None = None) -> timedelta:
-    """How long to wait after ``failures`` failures in a row: doubling, capped."""
+    """How long to wait after ``failures`` failures in a row: doubling, capped; at least as
+    long as the server's Retry-After asks, within the same cap (it may ask for centuries)."""
     cap = max(max_backoff(), feed.interval)
     delay = min(feed.interval * 2 ** min(failures, 20), cap)
     if retry_after:
-        delay = max(delay, min(timedelta(seconds=retry_after), cap))
+        delay = max(delay, timedelta(seconds=min(retry_after, cap.total_seconds())))
     return delay
 
 

@@ -234,6 +234,22 @@ def unavailable_for_ages(feed_server) -> str:
     return "/ages"
 
 
+def test_huge_retry_after_puts_the_next_poll_off_by_the_longest_backoff(feed_server, settings):
+    settings.FEEDS_MAX_BACKOFF = 3 * 60 * 60
+    feed = polled(feed_at(feed_server, unavailable_for_ages(feed_server)))
+    assert feed.last_error == "The server answered HTTP 503 Service Unavailable"
+    assert close_to(feed.next_poll_at, feed.last_polled_at + timedelta(hours=3))
+    assert feed.locked_until is None
+
+
+def test_retry_after_that_is_not_a_plain_number_is_ignored(feed_server):
+    feed_server.routes["/superscript"] = lambda handler: handler.answer(
+        503, b"Later", headers={"Retry-After": "\xb2"}
+    )
+    feed = polled(feed_at(feed_server, "/superscript"))
+    assert feed.last_error == "The server answered HTTP 503 Service Unavailable"
+
+
 def test_one_feeds_unexpected_failure_never_stops_the_feeds_after_it(feed_server):
     first = feed_at(feed_server, unavailable_for_ages(feed_server))
     second = feed_at(feed_server, "/feeds/rss2.xml")
