@@ -98,10 +98,11 @@ def _unique(entries: list[Entry]) -> list[Entry]:
 
 
 def store_entries(feed: Feed, entries: list[Entry], now: datetime | None = None) -> int:
-    """Store the entries not seen before (by canonical URL, or guid within the outlet).
+    """Store the entries not seen before (by canonical URL, or guid within the outlet), and
+    return how many this call inserted.
 
-    One query finds what is known (per 10,000 entries) and one inserts the rest; markup is
-    removed only from the entries that are new.
+    One query finds what is known (per 10,000 entries), one inserts the rest and one counts
+    them; markup is removed only from the entries that are new.
     """
     now = now or timezone.now()
     entries = _unique(entries)
@@ -137,9 +138,13 @@ def store_entries(feed: Feed, entries: list[Entry], now: datetime | None = None)
         for entry in reversed(entries)
         if entry.url not in known_urls and not (entry.guid and entry.guid in known_guids)
     ]
-    # A concurrent writer adding the same URL by hand loses nothing: the row is skipped.
+    if not new_items:
+        return 0
+    # Another poller (of another feed listing the same story) or a writer adding it by hand
+    # may have stored some of these since the lookup: their rows are kept and ours skipped.
     SourceItem.objects.bulk_create(new_items, ignore_conflicts=True)
-    return len(new_items)
+    # So count what this poll inserted: only it stores items of this feed at this moment.
+    return SourceItem.objects.filter(feed=feed, discovered_at=now).count()
 
 
 def _save(feed: Feed, started: datetime, **fields) -> None:
