@@ -202,6 +202,14 @@ def test_entity_bomb_is_refused_and_recorded(feed_server):
     assert SourceItem.objects.count() == 0
 
 
+def test_deeply_nested_feed_is_refused_and_recorded(feed_server):
+    depth = 14_000  # 98 KB, within the tests' FEEDS_MAX_BYTES
+    body = b'<rss version="2.0"><channel>' + b"<x>" * depth + b"</x>" * depth + b"</channel></rss>"
+    feed = polled(FeedFactory(url=feed_server.serve("/deep.xml", body), title=""))
+    assert feed.health == Feed.Health.FAILING
+    assert feed.last_error == "Refused: the document nests elements more than 100 deep."
+
+
 def test_feed_in_a_refused_encoding_is_recorded_with_the_reason(feed_server):
     body = b'<?xml version="1.0" encoding="utf-7"?>+ADw-!DOCTYPE rss+AD4-<rss version="2.0"/>'
     feed = polled(FeedFactory(url=feed_server.serve("/utf7.xml", body), title=""))
