@@ -149,6 +149,8 @@ FEEDS_MAX_REDIRECTS = env.int("FEEDS_MAX_REDIRECTS", default=5)
 FEEDS_MAX_BACKOFF = env.int("FEEDS_MAX_BACKOFF", default=6 * 60 * 60)
 FEEDS_TOTAL_TIMEOUT = env.float("FEEDS_TOTAL_TIMEOUT", default=60.0)
 FEEDS_ALLOWED_PORTS = env.list("FEEDS_ALLOWED_PORTS", cast=int, default=[80, 443])
+# OPML import (manage.py import_opml): files with more outlines are refused.
+OPML_MAX_OUTLINES = env.int("OPML_MAX_OUTLINES", default=5000)
 
 # Workflow: an editor may not approve a briefing they wrote themselves.
 WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", default=True)
