@@ -249,10 +249,13 @@ def _entry(raw) -> Entry | None:
     link = (raw.get("link") or "").strip()
     if not link and guid.startswith(("http://", "https://")):
         link = guid
-    parts = urlsplit(link)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+    try:
+        parts = urlsplit(link)
+        if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+            return None
+        url = canonicalize_url(link)
+    except ValueError:  # an address urlsplit() cannot read: "http://[x", a port of 99999
         return None
-    url = canonicalize_url(link)
     if len(url) > MAX_URL_LENGTH:
         return None
     summary, summary_detail = raw.get("summary"), raw.get("summary_detail")

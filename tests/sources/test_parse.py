@@ -70,6 +70,17 @@ def test_relative_links_resolve_against_the_feed_address():
     ]
 
 
+def test_item_with_a_link_that_cannot_be_read_is_skipped_and_the_others_kept():
+    body = (
+        b'<rss version="2.0"><channel><title>T</title>'
+        b"<item><title>Broken</title><link>https://broken.example:99999/story</link></item>"
+        b"<item><title>Fine</title><link>https://fine.example/story</link></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(body, BASE)
+    assert [entry.url for entry in feed.entries] == ["https://fine.example/story"]
+
+
 def test_html_page_is_not_a_feed():
     expected = r"Not an RSS or Atom feed \(the server sent text/html\)"
     with pytest.raises(FeedParseError, match=expected):
