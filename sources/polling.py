@@ -33,6 +33,7 @@ MAX_FETCH_SECONDS = LEASE.total_seconds() / 2
 # Entries looked up per query: one query for any usual feed, and within SQLite's limit of
 # 32,766 parameters per statement for the largest.
 LOOKUP_CHUNK = 10_000
+FEED_URL_LENGTH = Feed._meta.get_field("url").max_length
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,9 @@ def _failed(feed: Feed, started: datetime, message: str, **fields) -> None:
 def _moved(feed: Feed, response: Response) -> dict:
     """The new URL of a feed that moved permanently, unless another feed already has it."""
     if not response.moved_to or response.moved_to == feed.url:
+        return {}
+    if len(response.moved_to) > FEED_URL_LENGTH:
+        logger.warning("Feed %s moved to an address too long to store.", feed.url)
         return {}
     if Feed.objects.filter(url=response.moved_to).exclude(pk=feed.pk).exists():
         logger.warning("Feed %s moved to %s, which is another feed.", feed.url, response.moved_to)

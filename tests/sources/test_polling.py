@@ -296,6 +296,18 @@ def test_permanent_redirect_to_a_feed_we_already_have_keeps_the_url(feed_server)
     assert feed.health == Feed.Health.OK
 
 
+def test_permanent_redirect_to_an_address_too_long_to_store_keeps_the_url(feed_server):
+    long_path = "/long/" + "a" * 1000
+    feed_server.serve(long_path, rss_document(2))
+    feed_server.routes["/moved"] = lambda handler: handler.answer(
+        301, headers={"Location": long_path}
+    )
+    feed = polled(feed_at(feed_server, "/moved"))
+    assert feed.url == feed_server.url("/moved")
+    assert feed.health == Feed.Health.OK
+    assert SourceItem.objects.count() == 2
+
+
 def test_temporary_redirect_keeps_the_url(feed_server):
     feed = polled(feed_at(feed_server, "/redirect/302/feeds/atom.xml"))
     assert feed.url == feed_server.url("/redirect/302/feeds/atom.xml")
