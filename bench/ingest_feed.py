@@ -164,7 +164,8 @@ def main() -> None:
     server = FeedServer(("127.0.0.1", args.port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        with override_settings(FEEDS_ALLOW_PRIVATE_ADDRESSES=True):
+        local = {"FEEDS_ALLOW_PRIVATE_ADDRESSES": True, "FEEDS_ALLOWED_PORTS": [args.port]}
+        with override_settings(**local):
             outlet = Outlet.objects.create(
                 name="Bench Gazette", slug="bench-gazette", homepage="https://bench.example/"
             )

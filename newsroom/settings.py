@@ -162,10 +162,13 @@ FEEDS_ALLOWED_PRIVATE_NETWORKS = env.list("FEEDS_ALLOWED_PRIVATE_NETWORKS", defa
 FEEDS_CONNECT_TIMEOUT = env.float("FEEDS_CONNECT_TIMEOUT", default=5.0)
 FEEDS_READ_TIMEOUT = env.float("FEEDS_READ_TIMEOUT", default=20.0)
 FEEDS_MAX_BYTES = env.int("FEEDS_MAX_BYTES", default=10 * 1024 * 1024)
+FEEDS_MAX_HEADER_BYTES = env.int("FEEDS_MAX_HEADER_BYTES", default=64 * 1024)
 FEEDS_MAX_REDIRECTS = env.int("FEEDS_MAX_REDIRECTS", default=5)
 FEEDS_MAX_BACKOFF = env.int("FEEDS_MAX_BACKOFF", default=6 * 60 * 60)
 FEEDS_TOTAL_TIMEOUT = env.float("FEEDS_TOTAL_TIMEOUT", default=60.0)
 FEEDS_ALLOWED_PORTS = env.list("FEEDS_ALLOWED_PORTS", cast=int, default=[80, 443])
+# OPML import (manage.py import_opml): files with more outlines are refused.
+OPML_MAX_OUTLINES = env.int("OPML_MAX_OUTLINES", default=5000)
 
 # Workflow: an editor may not approve a briefing they wrote themselves.
 WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", default=True)

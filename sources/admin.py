@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from .forms import SourceItemForm
 from .models import Feed, Outlet, SourceItem
 from .opml import export_opml
-from .polling import PollResult, poll_feed
+from .tasks import queue_poll
 
 
 class FeedInline(admin.TabularInline):
@@ -78,12 +78,12 @@ HEALTH_FIELDS = [
 CACHE_FIELDS = ["etag", "last_modified"]
 
 
-def _message_level(result: PollResult) -> int:
-    if result.outcome in {"failed", "gone"}:
-        return messages.ERROR
-    if result.outcome == "skipped":
-        return messages.WARNING
-    return messages.SUCCESS
+# What "Poll now" did, by what queue_poll() answered.
+POLL_NOW_MESSAGES = {
+    "queued": (messages.SUCCESS, "Queued a poll of {feed}"),
+    "polling": (messages.WARNING, "{feed} is being polled right now"),
+    "waiting": (messages.WARNING, "A poll of {feed} is queued already"),
+}
 
 
 @admin.register(Feed)
@@ -156,11 +156,13 @@ class FeedAdmin(admin.ModelAdmin):
         feed = get_object_or_404(Feed, pk=pk)
         if not self.has_poll_permission(request):
             return HttpResponse("You may not poll feeds.", status=403)
-        self._report(request, feed, poll_feed(feed.pk))
+        self._poll_in_background(request, feed)
         return HttpResponseRedirect(reverse("admin:sources_feed_change", args=[feed.pk]))
 
-    def _report(self, request, feed: Feed, result: PollResult) -> None:
-        self.message_user(request, f"Polled {feed}: {result}", _message_level(result))
+    def _poll_in_background(self, request, feed: Feed) -> None:
+        level, what = POLL_NOW_MESSAGES[queue_poll(feed)]
+        text = what.format(feed=feed) + "; the feed's page shows the result when it lands."
+        self.message_user(request, text, level)
 
     def has_poll_permission(self, request) -> bool:
         return request.user.has_perm("sources.poll_feed")
@@ -172,7 +174,7 @@ class FeedAdmin(admin.ModelAdmin):
     @admin.action(description="Poll the selected feeds now", permissions=["poll"])
     def poll_now(self, request, queryset):
         for feed in queryset:
-            self._report(request, feed, poll_feed(feed.pk))
+            self._poll_in_background(request, feed)
 
     @admin.action(description="Export the selected feeds as OPML", permissions=["view"])
     def export_as_opml(self, request, queryset):

@@ -1,13 +1,18 @@
 """Fetching feeds over HTTP the way a polite, careful client does.
 
 Conditional GET (ETag, Last-Modified), gzip, a User-Agent that says who we are, connect and
-read timeouts within one deadline for the whole fetch, a body-size cap and a bounded number
-of redirects. Every host is resolved here and each address (and port) checked before
-connecting, on every redirect hop, and the connection goes to the checked address, so DNS
-cannot swap in an internal one in between.
+read timeouts within one deadline for the whole fetch, caps on the size of the headers and
+the body, and a bounded number of redirects. The read timeout is a deadline for the whole
+answer, which every single read of the socket keeps (status line, headers, chunk sizes,
+body): a server sending a byte every few seconds cannot stretch the fetch.
+
+Every host is resolved here and each address (and port) checked before connecting, on every
+redirect hop, and the connection goes to the checked address, so DNS cannot swap in an
+internal one in between.
 """
 
 import http.client
+import io
 import ipaddress
 import socket
 import ssl
@@ -15,6 +20,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from functools import partial
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
@@ -39,6 +45,8 @@ IPV4_WRAPPING_NETWORKS = [
 # Local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the local set-up.
 LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 CHUNK = 64 * 1024
+# Status and header lines of an answer, interim "100 Continue" answers included.
+MAX_HEADER_LINES = 100
 # Characters left as they are when a URL's path and query are made safe for the request line.
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
@@ -57,6 +65,10 @@ class TooLarge(FetchError):
     pass
 
 
+class HeadersTooLarge(TooLarge):
+    pass
+
+
 class Gone(FetchError):
     """HTTP 410: the publisher says the feed is gone for good."""
 
@@ -70,21 +82,23 @@ class HTTPStatusError(FetchError):
 
 @dataclass(frozen=True)
 class Limits:
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
+    connect_timeout: float
+    read_timeout: float
     # For the whole fetch: every redirect hop, and every address tried for each.
-    total_timeout: float = 60.0
-    max_bytes: int = 10 * 1024 * 1024
-    max_redirects: int = 5
+    total_timeout: float
+    max_bytes: int
+    max_header_bytes: int
+    max_redirects: int
 
     @classmethod
     def from_settings(cls) -> "Limits":
         return cls(
-            connect_timeout=float(getattr(settings, "FEEDS_CONNECT_TIMEOUT", cls.connect_timeout)),
-            read_timeout=float(getattr(settings, "FEEDS_READ_TIMEOUT", cls.read_timeout)),
-            total_timeout=float(getattr(settings, "FEEDS_TOTAL_TIMEOUT", cls.total_timeout)),
-            max_bytes=int(getattr(settings, "FEEDS_MAX_BYTES", cls.max_bytes)),
-            max_redirects=int(getattr(settings, "FEEDS_MAX_REDIRECTS", cls.max_redirects)),
+            connect_timeout=settings.FEEDS_CONNECT_TIMEOUT,
+            read_timeout=settings.FEEDS_READ_TIMEOUT,
+            total_timeout=settings.FEEDS_TOTAL_TIMEOUT,
+            max_bytes=settings.FEEDS_MAX_BYTES,
+            max_header_bytes=settings.FEEDS_MAX_HEADER_BYTES,
+            max_redirects=settings.FEEDS_MAX_REDIRECTS,
         )
 
 
@@ -128,14 +142,14 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 
 
 def allowed_ports() -> set[int]:
-    ports = getattr(settings, "FEEDS_ALLOWED_PORTS", [80, 443])
+    ports = settings.FEEDS_ALLOWED_PORTS
     if isinstance(ports, str):
         ports = ports.split(",")
     return {int(port) for port in ports if str(port).strip()}
 
 
 def _allowed_networks() -> list:
-    networks = getattr(settings, "FEEDS_ALLOWED_PRIVATE_NETWORKS", [])
+    networks = settings.FEEDS_ALLOWED_PRIVATE_NETWORKS
     if isinstance(networks, str):
         networks = networks.split(",")
     return [ipaddress.ip_network(net.strip(), strict=False) for net in networks if net.strip()]
@@ -186,6 +200,71 @@ def _connect(addresses: list[str], port: int, timeout: float, deadline: float) -
     raise error
 
 
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reader (``raw``), where no read waits past ``deadline``."""
+
+    def __init__(self, raw, sock: socket.socket, deadline: float):
+        self.raw = raw
+        self.sock = sock
+        self.deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        self.sock.settimeout(_remaining(self.deadline))
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class _CappedHead:
+    """The reader of an answer while its status line and headers are read, within limits."""
+
+    def __init__(self, reader, max_bytes: int):
+        self.reader = reader
+        self.max_bytes = max_bytes
+        self.bytes_left = max_bytes
+        self.lines_left = MAX_HEADER_LINES
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self.lines_left == 0:
+            raise HeadersTooLarge(f"The server sent more than {MAX_HEADER_LINES} header lines.")
+        size = self.bytes_left + 1 if limit < 0 else min(limit, self.bytes_left + 1)
+        line = self.reader.readline(size)
+        self.bytes_left -= len(line)
+        self.lines_left -= 1
+        if self.bytes_left < 0:
+            raise HeadersTooLarge(
+                f"The answer's headers are larger than {self.max_bytes:,} bytes "
+                "(FEEDS_MAX_HEADER_BYTES)."
+            )
+        return line
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+class _Answer(http.client.HTTPResponse):
+    """An HTTP answer read by ``deadline``, every read of it, with its head capped in size."""
+
+    def __init__(self, sock, *args, deadline: float, max_header_bytes: int, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        self.fp = io.BufferedReader(_DeadlineReader(self.fp.detach(), sock, deadline))
+        self.max_header_bytes = max_header_bytes
+
+    def begin(self):
+        reader = self.fp
+        self.fp = _CappedHead(reader, self.max_header_bytes)
+        try:
+            super().begin()
+        finally:
+            if self.fp is not None:  # else http.client closed the connection
+                self.fp = reader
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to the addresses that were checked, while naming the host in the request."""
 
@@ -196,7 +275,6 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
     def connect(self):
         self.sock = _connect(self.addresses, self.port, self.timeout, self.deadline)
-        self.raw_sock = self.sock
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -207,15 +285,17 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self):
         sock = _connect(self.addresses, self.port, self.timeout, self.deadline)
+        # The TLS handshake, however slow its bytes come, ends by this timeout.
+        sock.settimeout(min(self.timeout, _remaining(self.deadline)))
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-        self.raw_sock = self.sock
 
 
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value.strip())
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
     try:
         return max(0.0, (parsedate_to_datetime(value) - timezone.now()).total_seconds())
     except (TypeError, ValueError):
@@ -296,7 +376,11 @@ class _Hop:
                     f"Timed out after {self.limits.connect_timeout:g} s connecting to {conn.host}."
                 ) from error
             deadline = min(time.monotonic() + self.limits.read_timeout, self.deadline)
-            self._set_timeout(conn, deadline)
+            conn.sock.settimeout(_remaining(deadline))
+            max_header_bytes = self.limits.max_header_bytes
+            conn.response_class = partial(
+                _Answer, deadline=deadline, max_header_bytes=max_header_bytes
+            )
             conn.request("GET", target, headers=self.headers)
             response = conn.getresponse()
             if response.status in REDIRECTS or response.status == 304:
@@ -306,7 +390,7 @@ class _Hop:
             if not 200 <= response.status < 300:
                 retry_after = _retry_after(response.getheader("Retry-After"))
                 raise HTTPStatusError(response.status, response.reason, retry_after)
-            return response, self._read_body(conn, response, deadline)
+            return response, self._read_body(response)
         except TimeoutError as error:
             if time.monotonic() >= self.deadline:
                 raise self._timed_out() from error
@@ -317,10 +401,7 @@ class _Hop:
         finally:
             conn.close()
 
-    def _set_timeout(self, conn, deadline: float) -> None:
-        conn.raw_sock.settimeout(_remaining(deadline))
-
-    def _read_body(self, conn, response, deadline: float) -> bytes:
+    def _read_body(self, response) -> bytes:
         max_bytes = self.limits.max_bytes
         length = response.getheader("Content-Length", "")
         if length.isdigit() and int(length) > max_bytes:
@@ -328,7 +409,6 @@ class _Hop:
         chunks, size = [], 0
         # The response closes the socket itself once the whole body has been read.
         while not response.isclosed():
-            self._set_timeout(conn, deadline)
             chunk = response.read1(CHUNK)
             if not chunk:
                 break

@@ -20,6 +20,10 @@ from .models import Feed, Outlet, web_url
 from .parse import FeedParseError, refuse_declarations
 
 MAX_HOMEPAGE_LENGTH = Outlet._meta.get_field("homepage").max_length
+OUTLET_NAME_LENGTH = Outlet._meta.get_field("name").max_length
+OUTLET_SLUG_LENGTH = Outlet._meta.get_field("slug").max_length
+FEED_URL_LENGTH = Feed._meta.get_field("url").max_length
+FEED_TITLE_LENGTH = Feed._meta.get_field("title").max_length
 
 
 class OpmlError(Exception):
@@ -52,9 +56,11 @@ def _is_web_url(url: str) -> bool:
 
 def _site_of(url: str) -> str:
     """The http(s) site a feed belongs to (scheme and host), or "" for other addresses."""
+    if not _is_web_url(url):  # first: urlsplit() fails on some addresses, "http://[x" say
+        return ""
     parts = urlsplit(url)
     site = f"{parts.scheme}://{parts.netloc}/"
-    return site if _is_web_url(url) and _is_web_url(site) else ""
+    return site if _is_web_url(site) else ""
 
 
 def _homepage(candidates: list[str], feed_url: str) -> str:
@@ -74,91 +80,164 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def _feed_of(outline: ET.Element, parent: ET.Element | None) -> OpmlFeed | None:
+    """The feed an outline lists (with its outlet from an enclosing outline), if any."""
+    url = (outline.get("xmlUrl") or "").strip()
+    if not url:
+        return None
+    title = (outline.get("title") or outline.get("text") or "").strip()
+    outlet_outline = parent if parent is not None and parent.get("htmlUrl") else None
+    name = ""
+    homepages = [(outline.get("htmlUrl") or "").strip()]
+    if outlet_outline is not None:
+        name = (outlet_outline.get("text") or "").strip()
+        homepages.append(outlet_outline.get("htmlUrl").strip())
+    return OpmlFeed(
+        url=url,
+        title=title,
+        outlet_name=name or (outline.get("text") or "").strip() or title,
+        homepage=_homepage(homepages, url),
+    )
+
+
 def read_opml(data: bytes) -> list[OpmlFeed]:
-    """The feeds listed in an OPML document (outlines with an xmlUrl), in order."""
+    """The feeds listed in an OPML document (outlines with an xmlUrl), in order.
+
+    At most OPML_MAX_OUTLINES outlines; nested as deep as they like (the walk keeps its own
+    stack rather than Python's).
+    """
     try:
         # Entity attacks need a DTD, and refuse_declarations() refuses those first.
         root = ET.fromstring(refuse_declarations(data))  # noqa: S314
     except (ET.ParseError, FeedParseError) as error:
         raise OpmlError(f"Not a readable OPML file: {error}") from error
-    if root.tag != "opml" or root.find("body") is None:
+    body = root.find("body")
+    if root.tag != "opml" or body is None:
         raise OpmlError("Not an OPML file: no <opml> element with a <body>.")
+    limit = settings.OPML_MAX_OUTLINES
+    if sum(1 for _ in root.iter("outline")) > limit:
+        raise OpmlError(
+            f"The file has more than {limit:,} outlines (OPML_MAX_OUTLINES): split it, or "
+            "raise the limit."
+        )
     feeds = []
-
-    def walk(element, parent):
-        for outline in element.findall("outline"):
-            url = (outline.get("xmlUrl") or "").strip()
-            if url:
-                title = (outline.get("title") or outline.get("text") or "").strip()
-                outlet_outline = parent if parent is not None and parent.get("htmlUrl") else None
-                name = ""
-                if outlet_outline is not None:
-                    name = (outlet_outline.get("text") or "").strip()
-                homepages = [(outline.get("htmlUrl") or "").strip()]
-                if outlet_outline is not None:
-                    homepages.append(outlet_outline.get("htmlUrl").strip())
-                feeds.append(
-                    OpmlFeed(
-                        url=url,
-                        title=title,
-                        outlet_name=name or (outline.get("text") or "").strip() or title,
-                        homepage=_homepage(homepages, url),
-                    )
-                )
-            walk(outline, outline)
-
-    walk(root.find("body"), None)
+    # Outlines still to read, each with its parent outline, the next one last.
+    pending = [(outline, None) for outline in reversed(body.findall("outline"))]
+    while pending:
+        outline, parent = pending.pop()
+        feed = _feed_of(outline, parent)
+        if feed is not None:
+            feeds.append(feed)
+        pending.extend((child, outline) for child in reversed(outline.findall("outline")))
     return feeds
 
 
-def _unique_value(model_field: str, value: str, taken: set[str]) -> str:
-    candidate, n = value, 2
-    while candidate.lower() in taken:
-        candidate = f"{value}-{n}" if model_field == "slug" else f"{value} ({n})"
-        n += 1
-    taken.add(candidate.lower())
-    return candidate
+class _Taken:
+    """Outlet names (or slugs) in use, compared without case, and fresh ones made from them.
+
+    A taken value gets a number ("Name (2)", "slug-2") and is cut to leave room for it;
+    the next number to try for each value is remembered, so making n of them is linear.
+    """
+
+    def __init__(self, values, numbered: str, max_length: int):
+        self.values = {value.lower() for value in values}
+        self.numbered = numbered
+        self.max_length = max_length
+        self.next_number: dict[str, int] = {}
+
+    def claim(self, value: str) -> str:
+        value = value[: self.max_length]
+        candidate, number = value, self.next_number.get(value.lower(), 2)
+        while candidate.lower() in self.values:
+            suffix = self.numbered.format(number)
+            candidate = value[: self.max_length - len(suffix)] + suffix
+            number += 1
+        self.next_number[value.lower()] = number
+        self.values.add(candidate.lower())
+        return candidate
 
 
-def _outlet_for(entry: OpmlFeed, outlets: list[Outlet], report: ImportReport) -> Outlet:
-    host = _host(entry.homepage)
-    for outlet in outlets:
-        if _host(outlet.homepage) == host or outlet.name.lower() == entry.outlet_name.lower():
+class _Outlets:
+    """The outlets, found by homepage host (``www.`` ignored) or name, and new ones made."""
+
+    def __init__(self):
+        self.by_host: dict[str, Outlet] = {}
+        self.by_name: dict[str, Outlet] = {}
+        outlets = list(Outlet.objects.all())
+        for outlet in outlets:
+            self._index(outlet)
+        self.names = _Taken([o.name for o in outlets], " ({})", OUTLET_NAME_LENGTH)
+        self.slugs = _Taken([o.slug for o in outlets], "-{}", OUTLET_SLUG_LENGTH)
+        self.created: list[Outlet] = []
+
+    def _index(self, outlet: Outlet) -> None:
+        host = _host(outlet.homepage)
+        if host:
+            self.by_host.setdefault(host, outlet)
+        self.by_name.setdefault(outlet.name.lower(), outlet)
+
+    def for_entry(self, entry: OpmlFeed) -> Outlet:
+        host = _host(entry.homepage)
+        outlet = self.by_host.get(host) or self.by_name.get(entry.outlet_name.lower())
+        if outlet is not None:
             return outlet
-    name = (entry.outlet_name or host or "Unnamed outlet")[:120]
-    names = {outlet.name.lower() for outlet in outlets}
-    slugs = {outlet.slug.lower() for outlet in outlets}
-    outlet = Outlet.objects.create(
-        name=_unique_value("name", name, names)[:120],
-        slug=_unique_value("slug", slugify(name)[:100] or "outlet", slugs),
-        homepage=entry.homepage,
-    )
-    outlets.append(outlet)
-    report.outlets_created.append(outlet)
-    return outlet
+        name = entry.outlet_name or host or "Unnamed outlet"
+        outlet = Outlet(
+            name=self.names.claim(name),
+            slug=self.slugs.claim(slugify(name)[:100] or "outlet"),
+            homepage=entry.homepage,
+        )
+        self._index(outlet)
+        if entry.outlet_name:  # as the file spells it, before any cut
+            self.by_name.setdefault(entry.outlet_name.lower(), outlet)
+        self.created.append(outlet)
+        return outlet
+
+
+def _problem(entry: OpmlFeed) -> str:
+    """Why the feed cannot be imported, or "" if it can."""
+    if not _is_web_url(entry.url):
+        return "not an http(s) address"
+    if len(entry.url) > FEED_URL_LENGTH:
+        return f"longer than {FEED_URL_LENGTH:,} characters"
+    return ""
+
+
+def _shortened(url: str) -> str:
+    return url if len(url) <= 60 else url[:60] + "…"
 
 
 @transaction.atomic
 def import_feeds(entries: list[OpmlFeed], *, outlet: Outlet | None = None, active: bool = True):
-    """Create the feeds not yet known (and their outlets), leaving existing feeds as they are."""
+    """Create the feeds not yet known (and their outlets), leaving existing feeds as they are.
+
+    A feed that cannot be imported is skipped, with the reason in the report; the others
+    are imported. Two INSERTs in all (outlets, then feeds), however long the list.
+    """
     report = ImportReport()
-    outlets = list(Outlet.objects.all())
+    outlets = _Outlets() if outlet is None else None
     known = set(Feed.objects.values_list("url", flat=True))
+    feeds = []
     for entry in entries:
-        if not _is_web_url(entry.url):
-            report.skipped.append(f"{entry.url}: not an http(s) address")
+        problem = _problem(entry)
+        if problem:
+            report.skipped.append(f"{_shortened(entry.url)}: {problem}")
             continue
         if entry.url in known:
             report.feeds_existing.append(entry.url)
             continue
-        feed = Feed.objects.create(
-            outlet=outlet or _outlet_for(entry, outlets, report),
-            url=entry.url,
-            title=entry.title[:300],
-            is_active=active,
+        known.add(entry.url)
+        feeds.append(
+            Feed(
+                outlet=outlet or outlets.for_entry(entry),
+                url=entry.url,
+                title=entry.title[:FEED_TITLE_LENGTH],
+                is_active=active,
+            )
         )
-        known.add(feed.url)
-        report.feeds_created.append(feed)
+    if outlets is not None:
+        report.outlets_created = Outlet.objects.bulk_create(outlets.created)
+    report.feeds_created = Feed.objects.bulk_create(feeds)
     return report
 
 

@@ -30,10 +30,10 @@ LEASE = timedelta(minutes=10)
 # The longest a fetch may take (FEEDS_TOTAL_TIMEOUT is capped to it), leaving the rest of
 # the lease for parsing and storing.
 MAX_FETCH_SECONDS = LEASE.total_seconds() / 2
-DEFAULT_MAX_BACKOFF_SECONDS = 6 * 60 * 60
 # Entries looked up per query: one query for any usual feed, and within SQLite's limit of
 # 32,766 parameters per statement for the largest.
 LOOKUP_CHUNK = 10_000
+FEED_URL_LENGTH = Feed._meta.get_field("url").max_length
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,16 @@ class PollResult:
 
 
 def max_backoff() -> timedelta:
-    seconds = getattr(settings, "FEEDS_MAX_BACKOFF", DEFAULT_MAX_BACKOFF_SECONDS)
-    return timedelta(seconds=int(seconds))
+    return timedelta(seconds=settings.FEEDS_MAX_BACKOFF)
 
 
 def backoff(feed: Feed, failures: int, retry_after: float | None = None) -> timedelta:
-    """How long to wait after ``failures`` failures in a row: doubling, capped."""
+    """How long to wait after ``failures`` failures in a row: doubling, capped; at least as
+    long as the server's Retry-After asks, within the same cap (it may ask for centuries)."""
     cap = max(max_backoff(), feed.interval)
     delay = min(feed.interval * 2 ** min(failures, 20), cap)
     if retry_after:
-        delay = max(delay, min(timedelta(seconds=retry_after), cap))
+        delay = max(delay, timedelta(seconds=min(retry_after, cap.total_seconds())))
     return delay
 
 
@@ -99,10 +99,11 @@ def _unique(entries: list[Entry]) -> list[Entry]:
 
 
 def store_entries(feed: Feed, entries: list[Entry], now: datetime | None = None) -> int:
-    """Store the entries not seen before (by canonical URL, or guid within the outlet).
+    """Store the entries not seen before (by canonical URL, or guid within the outlet), and
+    return how many this call inserted.
 
-    One query finds what is known (per 10,000 entries) and one inserts the rest; markup is
-    removed only from the entries that are new.
+    One query finds what is known (per 10,000 entries), one inserts the rest and one counts
+    them; markup is removed only from the entries that are new.
     """
     now = now or timezone.now()
     entries = _unique(entries)
@@ -138,9 +139,13 @@ def store_entries(feed: Feed, entries: list[Entry], now: datetime | None = None)
         for entry in reversed(entries)
         if entry.url not in known_urls and not (entry.guid and entry.guid in known_guids)
     ]
-    # A concurrent writer adding the same URL by hand loses nothing: the row is skipped.
+    if not new_items:
+        return 0
+    # Another poller (of another feed listing the same story) or a writer adding it by hand
+    # may have stored some of these since the lookup: their rows are kept and ours skipped.
     SourceItem.objects.bulk_create(new_items, ignore_conflicts=True)
-    return len(new_items)
+    # So count what this poll inserted: only it stores items of this feed at this moment.
+    return SourceItem.objects.filter(feed=feed, discovered_at=now).count()
 
 
 def _save(feed: Feed, started: datetime, **fields) -> None:
@@ -185,6 +190,9 @@ def _failed(feed: Feed, started: datetime, message: str, **fields) -> None:
 def _moved(feed: Feed, response: Response) -> dict:
     """The new URL of a feed that moved permanently, unless another feed already has it."""
     if not response.moved_to or response.moved_to == feed.url:
+        return {}
+    if len(response.moved_to) > FEED_URL_LENGTH:
+        logger.warning("Feed %s moved to an address too long to store.", feed.url)
         return {}
     if Feed.objects.filter(url=response.moved_to).exclude(pk=feed.pk).exists():
         logger.warning("Feed %s moved to %s, which is another feed.", feed.url, response.moved_to)
@@ -245,10 +253,22 @@ def poll_feed(feed_id: int, *, due_only: bool = False) -> PollResult:
 
 
 def _poll_claimed(feed: Feed, started: datetime) -> PollResult:
+    """Poll the claimed feed; whatever goes wrong, even while recording a failure, is
+    recorded on the feed."""
     try:
-        return _poll(feed, started)
+        return _poll_or_record_problem(feed, started)
     except ClaimLost:
         raise
+    except Exception as error:
+        logger.exception("Unexpected error polling feed %s", feed.url)
+        message = f"Unexpected error: {error!r}"
+        _failed(Feed.objects.get(pk=feed.pk), started, message, last_new_count=0)
+        return PollResult(feed.pk, "failed", message=message)
+
+
+def _poll_or_record_problem(feed: Feed, started: datetime) -> PollResult:
+    try:
+        return _poll(feed, started)
     except Gone as error:
         message = f"{error} The feed was deactivated."
         _failed(feed, started, message, is_active=False, last_new_count=0)
@@ -257,11 +277,21 @@ def _poll_claimed(feed: Feed, started: datetime) -> PollResult:
         retry_after = getattr(error, "retry_after", None)
         _failed(feed, started, str(error), last_new_count=0, retry_after=retry_after)
         return PollResult(feed.pk, "failed", message=str(error))
-    except Exception as error:
-        logger.exception("Unexpected error polling feed %s", feed.url)
-        message = f"Unexpected error: {error!r}"
-        _failed(Feed.objects.get(pk=feed.pk), started, message, last_new_count=0)
-        return PollResult(feed.pk, "failed", message=message)
+
+
+def _poll_each(feed_ids: list[int], *, due_only: bool) -> list[PollResult]:
+    """Poll the feeds one after another: one feed's failure never stops the others."""
+    results = []
+    for feed_id in feed_ids:
+        try:
+            results.append(poll_feed(feed_id, due_only=due_only))
+        except Exception as error:
+            # Not even the failure could be recorded (the database failed, say); the claim
+            # runs out with its lease and the feed is polled again then.
+            logger.exception("Feed %s: the poll failed, and so did recording it", feed_id)
+            message = f"Unexpected error: {error!r}"
+            results.append(PollResult(feed_id, "failed", message=message))
+    return results
 
 
 def poll_due_feeds(now: datetime | None = None) -> list[PollResult]:
@@ -273,10 +303,10 @@ def poll_due_feeds(now: datetime | None = None) -> list[PollResult]:
         .order_by(F("next_poll_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)
     )
-    return [poll_feed(pk, due_only=True) for pk in list(due)]
+    return _poll_each(list(due), due_only=True)
 
 
 def poll_all_feeds() -> list[PollResult]:
     """Poll every active feed now, due or not (feeds another poller has are skipped)."""
     active = Feed.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
-    return [poll_feed(pk) for pk in list(active)]
+    return _poll_each(list(active), due_only=False)

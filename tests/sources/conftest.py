@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LAST_MODIFIED = "Tue, 10 Jun 2025 08:00:00 GMT"
@@ -40,6 +42,27 @@ def rss_document(count: int, prefix: str = "item", host: str = "gen.example") ->
         f"<title>Generated {prefix}</title><link>https://{host}/</link>"
         f"<description>Generated.</description>{items}</channel></rss>"
     ).encode()
+
+
+def run_queued_tasks() -> None:
+    """Run the queued tasks as the worker (``manage.py db_worker``) runs each one.
+
+    The worker's own loop closes database connections between tasks, which only tests with
+    real transactions survive (see test_tasks.py); this runs them inside the test's.
+    """
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    for task_result in DBTaskResult.objects.ready().order_by("enqueued_at"):
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -118,6 +141,34 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(bytes([byte]))
             self.wfile.flush()
             time.sleep(0.1)
+
+    def drip(self, head: bytes, byte: bytes, seconds: float = 8.0) -> None:
+        """Send ``head``, then ``byte`` every half second (well within any read timeout the
+        tests set) for ``seconds``: each read gets something, the answer never completes."""
+        self.wfile.write(head)
+        for _ in range(int(seconds / 0.5)):
+            time.sleep(0.5)
+            self.wfile.write(byte)
+
+    def special_drip_status_line(self):
+        self.drip(b"HTTP/1.1 200", b" ")
+
+    def special_drip_headers(self):
+        self.drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nX-Slow: ", b"z")
+
+    def special_drip_chunk_size(self):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+        self.drip(head + b"5\r\n<rss>\r\n", b"0")
+
+    def special_large_headers(self):
+        headers = {f"X-Padding-{n}": "x" * 1000 for n in range(40)}
+        self.answer(200, rss_document(1), CONTENT_TYPES[".xml"], headers)
+
+    def special_endless_continue(self):
+        """Interim "100 Continue" answers, as fast as the client reads them, for 8 seconds."""
+        until = time.monotonic() + 8
+        while time.monotonic() < until:
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n" * 100)
 
     def special_large(self):
         self.answer(200, rss_document(2000), CONTENT_TYPES[".xml"])

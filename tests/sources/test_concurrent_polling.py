@@ -5,11 +5,12 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sources.models import Feed, SourceItem
-from sources.polling import claim, poll_due_feeds, poll_feed
+from sources.parse import parse_feed
+from sources.polling import claim, poll_due_feeds, poll_feed, store_entries
 from tests.factories import FeedFactory
 
 from .conftest import rss_document
@@ -17,11 +18,14 @@ from .conftest import rss_document
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(
+needs_concurrent_writers = pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="the in-memory SQLite test database reports concurrent writers as locked tables; "
     "a real SQLite file waits instead (busy timeout). Runs on PostgreSQL, as CI does.",
 )
+
+
+@needs_concurrent_writers
 def test_two_pollers_at_once_fetch_each_feed_once_and_store_no_duplicates(feed_server):
     # Every feed lists the same 20 stories, and answers slowly enough for the pollers to overlap.
     body = rss_document(20)
@@ -56,7 +60,57 @@ def test_two_pollers_at_once_fetch_each_feed_once_and_store_no_duplicates(feed_s
         sorted(result.outcome for result in results if result.outcome != "skipped") == ["new"] * 6
     )
     assert SourceItem.objects.count() == 20
-    assert sum(result.new_items for result in results) >= 20
+    assert sum(result.new_items for result in results) == 20
+    assert sum(Feed.objects.values_list("last_new_count", flat=True)) == 20
+
+
+def wait_for_a_blocked_writer(timeout: float = 5.0) -> bool:
+    """True once another connection to this database waits for a lock this one holds."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.01)
+    return False
+
+
+@needs_concurrent_writers
+def test_items_another_poller_stored_first_are_not_counted_as_new(feed_server):
+    # Another feed lists the same stories; its poller inserts them first and commits only
+    # once ours, having looked them up and found nothing, waits to insert them too.
+    body = rss_document(20)
+    ours = FeedFactory(url=feed_server.serve("/ours.xml", body))
+    theirs = FeedFactory(url=feed_server.url("/theirs.xml"))
+    inserted, outcome = threading.Event(), {}
+
+    def other_poller():
+        try:
+            with transaction.atomic():
+                entries = parse_feed(body, theirs.url).entries
+                outcome["stored"] = store_entries(theirs, entries)
+                inserted.set()
+                outcome["blocked"] = wait_for_a_blocked_writer()
+        finally:
+            inserted.set()
+            connection.close()
+
+    thread = threading.Thread(target=other_poller)
+    thread.start()
+    inserted.wait(5)
+    result = poll_feed(ours.pk)
+    thread.join()
+
+    assert outcome == {"stored": 20, "blocked": True}
+    assert (result.outcome, result.new_items) == ("new", 0)
+    ours.refresh_from_db()
+    assert (ours.last_entry_count, ours.last_new_count) == (20, 0)
+    assert SourceItem.objects.count() == 20
+    assert SourceItem.objects.filter(feed=theirs).count() == 20
 
 
 def poll_taken_over_midway(feed_server, take_over) -> tuple:

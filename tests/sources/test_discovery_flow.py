@@ -9,6 +9,8 @@ from briefings.workflow import make_live
 from sources.models import Feed, Outlet, SourceItem
 from tests.factories import TopicFactory, UserFactory
 
+from .conftest import run_queued_tasks
+
 
 def outlet_url(outlet) -> str:
     """The public page of an outlet (the sources app names no public URL of its own)."""
@@ -49,7 +51,9 @@ def test_outlet_and_feed_added_in_the_admin_end_as_an_attributed_public_briefing
     assert feed.health == Feed.Health.NEVER_POLLED
 
     response = client.post(reverse("admin:sources_feed_poll", args=[feed.pk]), follow=True)
-    assert "3 new item(s)" in response.text
+    assert "Queued a poll of" in response.text
+    run_queued_tasks()
+    assert "3 new of 3 items last time" in client.get(response.request["PATH_INFO"]).text
 
     inbox = client.get(reverse("admin:sources_sourceitem_changelist")).text
     assert "Lake ferry switches to electric boats in spring" in inbox

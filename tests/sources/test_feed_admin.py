@@ -1,11 +1,16 @@
+import time
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from sources.models import Feed, SourceItem
+from sources.polling import claim
 from tests.factories import FeedFactory, UserFactory
+
+from .conftest import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -69,34 +74,68 @@ def test_feed_page_shows_the_last_error_in_full_and_a_poll_now_button(editor_cli
     assert "Poll now" in html
 
 
-def test_poll_now_button_polls_the_feed_and_reports_back(editor_client, feed_server):
+def test_poll_now_button_queues_the_poll_and_the_feed_page_shows_its_result(
+    editor_client, feed_server
+):
     feed = FeedFactory(url=feed_server.url("/feeds/rss2.xml"))
     response = editor_client.post(poll_url(feed), follow=True)
     assert response.redirect_chain == [(change_url(feed), 302)]
-    assert "3 new item(s)" in response.text
+    assert "Queued a poll of" in response.text
+    assert "the feed&#x27;s page shows the result when it lands" in response.text
+    assert feed_server.requests == []  # not polled while the editor waits
+
+    run_queued_tasks()
+    html = editor_client.get(change_url(feed)).text
+    assert "✔ OK</span>, 3 new of 3 items last time" in html
     assert SourceItem.objects.filter(feed=feed).count() == 3
 
 
-def test_poll_now_shows_a_failure_as_an_error(editor_client, feed_server):
-    feed = FeedFactory(url=feed_server.url("/status/500"))
+def test_poll_now_answers_at_once_however_slow_the_feed(editor_client, feed_server, settings):
+    settings.FEEDS_READ_TIMEOUT = settings.FEEDS_TOTAL_TIMEOUT = 5
+    feed = FeedFactory(url=feed_server.url("/special/slow"))  # answers after 3 s
+    started = time.monotonic()
     response = editor_client.post(poll_url(feed), follow=True)
-    assert "failed: The server answered HTTP 500" in response.text
-    assert 'class="error"' in response.text
+    assert time.monotonic() - started < 1
+    assert "Queued a poll of" in response.text
+
+
+def test_poll_now_on_a_feed_being_polled_says_so_and_queues_nothing(editor_client):
+    feed = FeedFactory()
+    assert claim(feed.pk, timezone.now(), due_only=False)
+    response = editor_client.post(poll_url(feed), follow=True)
+    assert "is being polled right now" in response.text
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_poll_now_twice_queues_one_poll(editor_client):
+    feed = FeedFactory()
+    editor_client.post(poll_url(feed))
+    response = editor_client.post(poll_url(feed), follow=True)
+    assert "A poll of" in response.text and "is queued already" in response.text
+    assert DBTaskResult.objects.count() == 1
 
 
 def test_poll_now_needs_a_post(editor_client):
     assert editor_client.get(poll_url(FeedFactory())).status_code == 405
 
 
-def test_poll_now_action_polls_the_selected_feeds(editor_client, feed_server):
-    feeds = [FeedFactory(url=feed_server.url(p)) for p in ["/feeds/rss2.xml", "/status/500"]]
+def test_poll_now_action_queues_the_selected_feeds_and_their_pages_show_the_results(
+    editor_client, feed_server
+):
+    good = FeedFactory(url=feed_server.url("/feeds/rss2.xml"))
+    failing = FeedFactory(url=feed_server.url("/status/500"))
     response = editor_client.post(
         CHANGELIST,
-        {"action": "poll_now", "_selected_action": [feed.pk for feed in feeds]},
+        {"action": "poll_now", "_selected_action": [good.pk, failing.pk]},
         follow=True,
     )
-    assert "3 new item(s)" in response.text
-    assert "failed: The server answered HTTP 500" in response.text
+    assert response.text.count("Queued a poll of") == 2
+    assert feed_server.requests == []
+
+    run_queued_tasks()
+    assert "3 new of 3 items last time" in editor_client.get(change_url(good)).text
+    html = editor_client.get(change_url(failing)).text
+    assert "The server answered HTTP 500 Internal Server Error" in html
 
 
 def test_export_action_downloads_opml(editor_client):
@@ -182,6 +221,7 @@ def test_feed_permissions_by_role(client, feed_server, role, sees_list, adds, ch
     data = {"outlet": feed.outlet.pk, "url": feed.url, "poll_interval": 45, "is_active": "on"}
     assert client.post(change_url(feed), data).status_code == changes
     assert client.post(poll_url(feed)).status_code == polls
+    DBTaskResult.objects.all().delete()
     action = client.post(CHANGELIST, {"action": "poll_now", "_selected_action": [feed.pk]})
-    assert feed_server.hits("/feeds/atom.xml") == (2 if polls == 302 else 0)
+    assert DBTaskResult.objects.count() == (1 if polls == 302 else 0)
     assert action.status_code in {200, 302, 403}

@@ -113,6 +113,35 @@ def test_server_dripping_bytes_is_cut_off_at_the_deadline(feed_server):
     assert time.monotonic() - started < 2
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/special/drip-status-line", "/special/drip-headers", "/special/drip-chunk-size"],
+)
+def test_server_dripping_its_head_or_chunk_sizes_is_cut_off_at_the_deadline(
+    feed_server, settings, path
+):
+    # A byte every half second: each read gets something well within the read timeout.
+    settings.FEEDS_READ_TIMEOUT = 1
+    settings.FEEDS_TOTAL_TIMEOUT = 2
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="Timed out: no complete answer .* within 1 s"):
+        fetch(feed_server.url(path))
+    assert time.monotonic() - started < 2  # it took 9 s, as long as the server dripped
+
+
+def test_headers_larger_than_the_limit_are_refused(feed_server, settings):
+    settings.FEEDS_MAX_HEADER_BYTES = 16_000
+    with pytest.raises(FetchError, match="headers are larger than 16,000 bytes"):
+        fetch(feed_server.url("/special/large-headers"))
+
+
+def test_endless_interim_answers_are_refused_quickly(feed_server):
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="more than 100 header lines"):
+        fetch(feed_server.url("/special/endless-continue"))
+    assert time.monotonic() - started < 2  # the whole FEEDS_TOTAL_TIMEOUT (5 s) before
+
+
 def test_connection_refused_is_a_fetch_error(feed_server, settings):
     settings.FEEDS_ALLOWED_PORTS = [9]
     with pytest.raises(FetchError, match="Connection failed: Connection refused"):
@@ -195,8 +224,8 @@ def test_public_addresses_are_told_apart_from_internal_ones(address, public):
     assert is_public_address(ipaddress.ip_address(address)) is public
 
 
-def test_ports_other_than_80_and_443_are_refused_by_default(feed_server, settings):
-    del settings.FEEDS_ALLOWED_PORTS
+def test_ports_other_than_the_allowed_ones_are_refused(feed_server, settings):
+    settings.FEEDS_ALLOWED_PORTS = [80, 443]
     with pytest.raises(RefusedAddress, match=f"port {feed_server.server_port} of 127.0.0.1"):
         fetch(feed_server.url("/feeds/rss2.xml"))
     assert feed_server.requests == []

@@ -1,3 +1,4 @@
+import time
 from importlib import import_module
 from io import StringIO
 
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from sources.models import Feed, Outlet
-from sources.opml import OpmlError, export_opml, read_opml
+from sources.opml import OpmlError, export_opml, import_feeds, read_opml
 from tests.factories import FeedFactory, OutletFactory
 
 from .conftest import FIXTURES
@@ -144,3 +145,103 @@ def test_migration_replaces_stored_script_homepages_with_the_feeds_site():
     migration.replace_other_homepages(django_apps, None)
     homepages = [Outlet.objects.get(pk=o.pk).homepage for o in [trap, lonely, fine]]
     assert homepages == ["https://trap.example/", "", "https://fine.example/"]
+
+
+def opml(outlines: str) -> bytes:
+    return f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>'.encode()
+
+
+def sites(count: int) -> str:
+    """Outlines of ``count`` feeds, each of its own site (so each needs a new outlet)."""
+    return "".join(
+        f'<outline type="rss" text="Site {n}" xmlUrl="https://site{n}.example/feed.xml" '
+        f'htmlUrl="https://site{n}.example/"/>'
+        for n in range(count)
+    )
+
+
+def test_import_of_thousands_of_feeds_takes_linear_time():
+    # 2,000 new feeds and outlets: 20 s and more while every feed compared its site with
+    # every outlet made so far; bench/import_opml.py shows the scaling from 1k to 10k.
+    started = time.monotonic()
+    report = import_feeds(read_opml(opml(sites(2000))))
+    assert time.monotonic() - started < 5
+    assert (len(report.feeds_created), len(report.outlets_created)) == (2000, 2000)
+    assert Feed.objects.count() == Outlet.objects.count() == 2000
+
+
+def test_read_opml_walks_a_file_nested_5000_deep():
+    feed = '<outline type="rss" text="Deep" xmlUrl="https://deep.example/feed.xml"/>'
+    data = opml('<outline text="Folder">' * 4999 + feed + "</outline>" * 4999)
+    assert [entry.url for entry in read_opml(data)] == ["https://deep.example/feed.xml"]
+
+
+def test_file_with_more_outlines_than_the_limit_is_refused(settings):
+    settings.OPML_MAX_OUTLINES = 10
+    assert len(read_opml(opml(sites(10)))) == 10
+    with pytest.raises(OpmlError, match="more than 10 outlines .*OPML_MAX_OUTLINES"):
+        read_opml(opml(sites(11)))
+
+
+def test_bad_entries_are_skipped_with_the_reason_and_the_good_ones_imported(tmp_path):
+    long_url = "https://long.example/" + "a" * 1000
+    path = tmp_path / "mixed.opml"
+    path.write_bytes(
+        opml(
+            '<outline type="rss" text="Good" xmlUrl="https://good.example/feed.xml"/>'
+            f'<outline type="rss" text="Long" xmlUrl="{long_url}"/>'
+            '<outline type="rss" text="Broken" xmlUrl="http://[broken/feed"/>'
+            '<outline type="rss" text="Also good" xmlUrl="https://also.example/feed.xml"/>'
+        )
+    )
+    out, err = import_file(str(path))
+    assert "Imported 2 feed(s); 0 already known, 2 skipped, 2 new outlet(s)." in out
+    assert f"{long_url[:60]}…: longer than 1,000 characters" in err
+    assert "http://[broken/feed: not an http(s) address" in err
+    assert sorted(Feed.objects.values_list("url", flat=True)) == [
+        "https://also.example/feed.xml",
+        "https://good.example/feed.xml",
+    ]
+
+
+def test_outlets_whose_long_names_are_cut_to_the_same_text_still_get_distinct_names():
+    # Names longer than 120 characters are cut; these two differ only after that.
+    names = {"one": "N" * 125 + "one", "two": "N" * 125 + "two", "uno": "N" * 125 + "one"}
+    outlines = "".join(
+        f'<outline type="rss" text="{name}" xmlUrl="https://{site}.example/feed"/>'
+        for site, name in names.items()
+    )
+    report = import_feeds(read_opml(opml(outlines)))
+    assert len(report.feeds_created) == 3
+    outlets = dict(Feed.objects.values_list("url", "outlet__name"))
+    assert outlets == {
+        "https://one.example/feed": "N" * 120,
+        "https://two.example/feed": "N" * 116 + " (2)",
+        "https://uno.example/feed": "N" * 120,  # the same name: the same outlet
+    }
+
+
+def test_feeds_without_names_get_an_outlet_per_site_named_after_its_host():
+    outlines = "".join(
+        f'<outline type="rss" xmlUrl="https://www.{site}.example/feed"/>' for site in ["a", "b"]
+    )
+    import_feeds(read_opml(opml(outlines)))
+    assert sorted(Outlet.objects.values_list("name", "homepage")) == [
+        ("a.example", "https://www.a.example/"),
+        ("b.example", "https://www.b.example/"),
+    ]
+
+
+def test_outlets_whose_names_share_a_slug_get_numbered_slugs():
+    # Names in other scripts all slugify to nothing, so each slug is "outlet" with a number.
+    names = ["Новости", "Известия", "Ведомости"]
+    outlines = "".join(
+        f'<outline type="rss" text="{name}" xmlUrl="https://{n}.example/feed"/>'
+        for n, name in enumerate(names)
+    )
+    import_feeds(read_opml(opml(outlines)))
+    assert sorted(Outlet.objects.values_list("slug", flat=True)) == [
+        "outlet",
+        "outlet-2",
+        "outlet-3",
+    ]

@@ -70,6 +70,17 @@ def test_relative_links_resolve_against_the_feed_address():
     ]
 
 
+def test_item_with_a_link_that_cannot_be_read_is_skipped_and_the_others_kept():
+    body = (
+        b'<rss version="2.0"><channel><title>T</title>'
+        b"<item><title>Broken</title><link>https://broken.example:99999/story</link></item>"
+        b"<item><title>Fine</title><link>https://fine.example/story</link></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(body, BASE)
+    assert [entry.url for entry in feed.entries] == ["https://fine.example/story"]
+
+
 def test_html_page_is_not_a_feed():
     expected = r"Not an RSS or Atom feed \(the server sent text/html\)"
     with pytest.raises(FeedParseError, match=expected):
@@ -171,6 +182,43 @@ def test_doctype_with_internal_subset_is_refused():
 def test_external_doctype_is_removed_before_parsing():
     body = b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://evil.example/x.dtd"><rss/>'
     assert refuse_declarations(body) == b'<?xml version="1.0" encoding="utf-8"?><rss/>'
+
+
+def nested(depth: int) -> bytes:
+    return b'<rss version="2.0"><channel>' + b"<x>" * depth + b"</x>" * depth + b"</channel></rss>"
+
+
+def test_deeply_nested_document_is_refused_before_parsing_and_quickly():
+    body = nested(200_000)  # 1.4 MB; feedparser needs seconds and hundreds of MB for it
+    started = time.monotonic()
+    with pytest.raises(FeedParseError, match="nests elements more than 100 deep"):
+        parse_feed(body, BASE)
+    assert time.monotonic() - started < 2  # feedparser alone took 10 s and more
+
+
+def test_deeply_nested_document_is_refused_even_when_malformed():
+    # Malformed XML sends feedparser to its lenient parser, which is slower still.
+    body = b'<rss version="2.0"><channel>&undefined;' + b"<x>" * 200_000
+    with pytest.raises(FeedParseError, match="nests elements more than 100 deep"):
+        parse_feed(body, BASE)
+
+
+def test_document_of_too_many_tags_is_refused_before_parsing_and_quickly():
+    body = b'<rss version="2.0"><channel>' + b"<x/>" * 300_000 + b"</channel></rss>"
+    started = time.monotonic()
+    with pytest.raises(FeedParseError, match="more than 200,000 tags"):
+        parse_feed(body, BASE)
+    assert time.monotonic() - started < 2  # feedparser alone took 10 s and more
+
+
+def test_markup_inside_cdata_and_comments_is_not_counted():
+    html = "<p>" * 150 + "deep" + "</p>" * 150
+    body = (
+        '<rss version="2.0"><channel><title>T</title><!-- <a><a><a> --><item>'
+        f"<title>Item</title><link>https://cdata.example/1</link>"
+        f"<description><![CDATA[{html}]]></description></item></channel></rss>"
+    ).encode()
+    assert parse_feed(body, BASE).entries[0].clean_summary() == "deep"
 
 
 def test_body_that_looks_like_a_file_name_is_not_opened():

@@ -128,8 +128,9 @@ def test_one_poll_costs_the_same_number_of_queries_for_3_or_300_items(feed_serve
         with CaptureQueriesContext(connection) as queries:
             assert poll_feed(feed.pk).new_items == size
         counts.append(len(statements(queries)))
-    # claim, load the feed, look up known items, insert the new ones, record the outcome
-    assert counts == [5, 5]
+    # claim, load the feed, look up known items, insert the new ones, count what was
+    # inserted, record the outcome
+    assert counts == [6, 6]
 
 
 def test_feed_with_duplicate_guids_and_urls_stores_each_story_once(feed_server):
@@ -201,6 +202,14 @@ def test_entity_bomb_is_refused_and_recorded(feed_server):
     assert SourceItem.objects.count() == 0
 
 
+def test_deeply_nested_feed_is_refused_and_recorded(feed_server):
+    depth = 14_000  # 98 KB, within the tests' FEEDS_MAX_BYTES
+    body = b'<rss version="2.0"><channel>' + b"<x>" * depth + b"</x>" * depth + b"</channel></rss>"
+    feed = polled(FeedFactory(url=feed_server.serve("/deep.xml", body), title=""))
+    assert feed.health == Feed.Health.FAILING
+    assert feed.last_error == "Refused: the document nests elements more than 100 deep."
+
+
 def test_feed_in_a_refused_encoding_is_recorded_with_the_reason(feed_server):
     body = b'<?xml version="1.0" encoding="utf-7"?>+ADw-!DOCTYPE rss+AD4-<rss version="2.0"/>'
     feed = polled(FeedFactory(url=feed_server.serve("/utf7.xml", body), title=""))
@@ -226,6 +235,44 @@ def test_retry_after_puts_the_next_poll_off_at_least_that_long(feed_server):
     assert feed.next_poll_at - feed.last_polled_at >= timedelta(seconds=7200)
 
 
+def unavailable_for_ages(feed_server) -> str:
+    """A feed whose server asks to be left alone for longer than a timedelta can hold."""
+    feed_server.routes["/ages"] = lambda handler: handler.answer(
+        503, b"Come back later", headers={"Retry-After": "99999999999999999999"}
+    )
+    return "/ages"
+
+
+def test_huge_retry_after_puts_the_next_poll_off_by_the_longest_backoff(feed_server, settings):
+    settings.FEEDS_MAX_BACKOFF = 3 * 60 * 60
+    feed = polled(feed_at(feed_server, unavailable_for_ages(feed_server)))
+    assert feed.last_error == "The server answered HTTP 503 Service Unavailable"
+    assert close_to(feed.next_poll_at, feed.last_polled_at + timedelta(hours=3))
+    assert feed.locked_until is None
+
+
+def test_retry_after_that_is_not_a_plain_number_is_ignored(feed_server):
+    feed_server.routes["/superscript"] = lambda handler: handler.answer(
+        503, b"Later", headers={"Retry-After": "\xb2"}
+    )
+    feed = polled(feed_at(feed_server, "/superscript"))
+    assert feed.last_error == "The server answered HTTP 503 Service Unavailable"
+
+
+def test_one_feeds_unexpected_failure_never_stops_the_feeds_after_it(feed_server):
+    first = feed_at(feed_server, unavailable_for_ages(feed_server))
+    second = feed_at(feed_server, "/feeds/rss2.xml")
+    results = poll_due_feeds()
+    assert [(result.feed_id, result.outcome) for result in results] == [
+        (first.pk, "failed"),
+        (second.pk, "new"),
+    ]
+    first.refresh_from_db()
+    assert first.health == Feed.Health.FAILING
+    assert first.locked_until is None
+    assert SourceItem.objects.filter(feed=second).count() == 3
+
+
 def test_recovered_feed_clears_its_error(feed_server):
     feed = polled(feed_at(feed_server, "/status/500"))
     feed.url = feed_server.url("/feeds/rss2.xml")
@@ -247,6 +294,18 @@ def test_permanent_redirect_to_a_feed_we_already_have_keeps_the_url(feed_server)
     feed = polled(feed_at(feed_server, "/redirect/308/feeds/atom.xml"))
     assert feed.url == feed_server.url("/redirect/308/feeds/atom.xml")
     assert feed.health == Feed.Health.OK
+
+
+def test_permanent_redirect_to_an_address_too_long_to_store_keeps_the_url(feed_server):
+    long_path = "/long/" + "a" * 1000
+    feed_server.serve(long_path, rss_document(2))
+    feed_server.routes["/moved"] = lambda handler: handler.answer(
+        301, headers={"Location": long_path}
+    )
+    feed = polled(feed_at(feed_server, "/moved"))
+    assert feed.url == feed_server.url("/moved")
+    assert feed.health == Feed.Health.OK
+    assert SourceItem.objects.count() == 2
 
 
 def test_temporary_redirect_keeps_the_url(feed_server):
@@ -282,6 +341,16 @@ def test_slow_feed_times_out_while_the_others_come_in(feed_server):
     slow.refresh_from_db()
     assert slow.last_error.startswith("Timed out")
     assert SourceItem.objects.filter(feed=good).count() == 3
+
+
+def test_poll_of_a_feed_dripping_its_headers_ends_at_the_total_deadline(feed_server, settings):
+    settings.FEEDS_READ_TIMEOUT = 20
+    settings.FEEDS_TOTAL_TIMEOUT = 1
+    started = time.monotonic()
+    feed = polled(feed_at(feed_server, "/special/drip-headers"))
+    assert time.monotonic() - started < 2  # it took 9 s, as long as the server dripped
+    assert feed.last_error.startswith("Timed out: the fetch took longer than 1 s in all")
+    assert feed.locked_until is None
 
 
 def test_broken_feeds_never_stop_the_healthy_ones(feed_server):
