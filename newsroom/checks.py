@@ -16,3 +16,18 @@ def shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def demo_mode_in_production(app_configs, **kwargs):
+    """Demo mode belongs to the debug-mode quick start: its log-ins have published passwords."""
+    if settings.DEMO_MODE and not settings.DEBUG:
+        return [
+            Warning(
+                "DEMO_MODE is on while DEBUG is off: seed_demo may create log-ins whose "
+                "passwords are printed in the README.",
+                hint="Set DEMO_MODE=false on any site other people can reach.",
+                id="newsroom.W002",
+            )
+        ]
+    return []

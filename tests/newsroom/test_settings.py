@@ -30,18 +30,31 @@ def run_manage(*args, **env):
     return run(["manage.py", *args], **env)
 
 
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "news.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+}
+
+
 def test_check_deploy_is_clean_with_production_settings():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
-        ALLOWED_HOSTS="news.example.org",
-        CACHE_URL="redis://127.0.0.1:6379/1",
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_about_demo_mode_without_debug():
+    result = run_manage("check", "--deploy", DEMO_MODE="true", **PRODUCTION)
+    assert "newsroom.W002" in result.stdout + result.stderr
+
+
+def test_demo_mode_in_debug_is_the_quick_start_not_a_warning(settings):
+    from newsroom.checks import demo_mode_in_production
+
+    settings.DEMO_MODE, settings.DEBUG = True, True
+    assert demo_mode_in_production(None) == []
+    settings.DEBUG = False
+    assert [warning.id for warning in demo_mode_in_production(None)] == ["newsroom.W002"]
 
 
 def test_check_deploy_warns_about_a_cache_each_process_keeps_to_itself():
