@@ -156,7 +156,10 @@ FEEDS_ALLOWED_PORTS = env.list("FEEDS_ALLOWED_PORTS", cast=int, default=[80, 443
 WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", default=True)
 
 # Security: strict by default; plain HTTP only in debug mode.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only a front server that overwrites X-Forwarded-Proto on every request may be trusted with
+# it: otherwise any client can claim HTTPS (docs/operations.md has the nginx lines).
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -13,7 +13,7 @@ def run(argv, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "DEBUG", "SECRET_KEY", "DEMO_MODE"))
+        if not key.startswith(("SECURE_", "DEBUG", "SECRET_KEY", "DEMO_MODE", "TRUST_"))
     }
     environment.update(env)
     return subprocess.run(
@@ -77,3 +77,25 @@ def test_check_deploy_reports_a_missing_secret_key():
 def test_management_commands_run_without_a_secret_key():
     result = run_manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+IS_SECURE = """
+import django
+django.setup()
+from django.test import RequestFactory
+print(RequestFactory().get("/", HTTP_X_FORWARDED_PROTO="https").is_secure())
+"""
+
+
+def test_x_forwarded_proto_is_ignored_unless_trusted(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/robots.txt", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/robots.txt"
+
+
+def test_trust_x_forwarded_proto_takes_the_scheme_from_the_front_server():
+    settings_module = {"DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    assert run(["-c", IS_SECURE], **settings_module).stdout.strip() == "False"
+    trusted = run(["-c", IS_SECURE], TRUST_X_FORWARDED_PROTO="true", **settings_module)
+    assert trusted.stdout.strip() == "True", trusted.stderr
