@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +121,9 @@ STORAGES = {
 # Uploads: refuse anything larger than this many bytes (lead images are checked in the form too).
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any request body: refused from its Content-Length before it is read (room for a lead image
+# and the briefing form around it). The front server's limit should match (docs/operations.md).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=MAX_UPLOAD_BYTES + 2 * 1024 * 1024)
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 or consolemail://
 _email = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
