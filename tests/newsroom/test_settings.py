@@ -99,3 +99,20 @@ def test_trust_x_forwarded_proto_takes_the_scheme_from_the_front_server():
     assert run(["-c", IS_SECURE], **settings_module).stdout.strip() == "False"
     trusted = run(["-c", IS_SECURE], TRUST_X_FORWARDED_PROTO="true", **settings_module)
     assert trusted.stdout.strip() == "True", trusted.stderr
+
+
+IMG_SRC = """
+import django
+django.setup()
+from django.conf import settings
+print(" ".join(settings.SECURE_CSP["img-src"]))
+"""
+
+
+def test_images_may_come_from_where_media_is_served():
+    settings_module = {"DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    assert run(["-c", IMG_SRC], **settings_module).stdout.split() == ["'self'"]
+    elsewhere = run(
+        ["-c", IMG_SRC], MEDIA_URL="https://media.example.org/uploads/", **settings_module
+    )
+    assert elsewhere.stdout.split() == ["'self'", "https://media.example.org"], elsewhere.stderr
