@@ -1,5 +1,6 @@
 """Settings for every environment, decided by environment variables (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused log-in into the "log-ins paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -99,6 +103,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Passwords, checked only while django-axes does not pause log-ins (newsroom/login_throttle.py).
+AUTHENTICATION_BACKENDS = ["newsroom.login_throttle.ThrottledModelBackend"]
 LOGIN_URL = "admin:login"
 # Where a log-in lands when its ``next`` is missing or points off this site (Django's own
 # default, /accounts/profile/, does not exist here).
@@ -162,6 +168,20 @@ FEEDS_ALLOWED_PORTS = env.list("FEEDS_ALLOWED_PORTS", cast=int, default=[80, 443
 
 # Workflow: an editor may not approve a briefing they wrote themselves.
 WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", default=True)
+
+# Log-in throttling (django-axes; docs/operations.md): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one user name, or from one address, log-ins for that name or from that
+# address are refused until LOGIN_COOLOFF_MINUTES after the last counted failure, even with
+# the right password. Attempts while paused are not counted, so the page can say when it ends.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.login_throttle.client_address"
+# Behind a front server every request comes from its address; with this on, failures count
+# against the client address it puts last in X-Forwarded-For (docs/operations.md).
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 # Security: strict by default; plain HTTP only in debug mode.
 # Only a front server that overwrites X-Forwarded-Proto on every request may be trusted with

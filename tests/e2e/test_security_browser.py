@@ -46,10 +46,13 @@ class WatchedPerson(Person):
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
         self.visited: list[str] = []
+        self.expected_errors: tuple[str, ...] = ()
 
     def _console(self, message):
         if message.location.get("url", "").endswith("/favicon.ico"):
             return  # the browser asks for one; the site has none (a 404, not our concern here)
+        if any(expected in message.text for expected in self.expected_errors):
+            return
         if message.type in {"error", "warning"} or "Content Security Policy" in message.text:
             self.console.append(f"{message.type}: {message.text} ({message.location})")
 
@@ -205,3 +208,31 @@ def test_an_oversized_lead_image_gets_the_413_page(
     assert "2.0\xa0MB" in writer.text()
     writer.shot("too-large")
     writer.context.close()
+
+
+def test_a_run_of_wrong_passwords_pauses_log_ins_with_a_page_that_says_until_when(
+    browser, live_server, artifacts, _browser_settings, settings
+):
+    UserFactory(username="alex", role="Editors")
+    Person.steps = 0
+    guesser = WatchedPerson(browser, live_server.url, artifacts, "guesser")
+    guesser.expected_errors = ("status of 429",)  # Chromium logs the page's own status
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        guesser.open("/admin/login/")
+        guesser.page.fill("#id_username", "alex")
+        guesser.page.fill("#id_password", "not-the-password")
+        guesser.page.click("input[type=submit]")
+        guesser.page.wait_for_load_state()
+    guesser.open("/admin/login/")
+    guesser.page.fill("#id_username", "alex")
+    guesser.page.fill("#id_password", "correct-horse-battery")
+    with guesser.page.expect_navigation() as navigation:
+        guesser.page.click("input[type=submit]")
+    assert navigation.value.status == 429
+    assert "Log-ins paused" in guesser.text()
+    assert "Try again after that time." in guesser.text()
+    guesser.check()
+    guesser.shot("log-ins-paused")
+    guesser.open("/admin/")
+    assert "/admin/login/" in guesser.page.url  # not logged in
+    guesser.context.close()
