@@ -31,3 +31,18 @@ def demo_mode_in_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def two_factor_for_editors(app_configs, **kwargs):
+    """Editors publish and standards editors set the rules: a password alone is not enough."""
+    if not settings.REQUIRE_2FA_FOR_EDITORS:
+        return [
+            Warning(
+                "Editors and standards editors can sign in with a password alone "
+                "(REQUIRE_2FA_FOR_EDITORS is off).",
+                hint="Unset REQUIRE_2FA_FOR_EDITORS or set it to true.",
+                id="newsroom.W003",
+            )
+        ]
+    return []

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused log-in into the "log-ins paused" page.
@@ -179,6 +183,13 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "newsroom.login_throttle.client_address"
+# Two-factor sign-in (django-otp, TOTP; newsroom/two_factor.py): editors, standards editors
+# and superusers confirm each sign-in with a code from an authenticator app, setting one up
+# the first time. Off by default only in demo mode, so the quick start's printed log-ins work.
+REQUIRE_2FA_FOR_EDITORS = env.bool("REQUIRE_2FA_FOR_EDITORS", default=not DEMO_MODE)
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Behind a front server every request comes from its address; with this on, failures count
 # against the client address it puts last in X-Forwarded-For (docs/operations.md).
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)

@@ -236,3 +236,60 @@ def test_a_run_of_wrong_passwords_pauses_log_ins_with_a_page_that_says_until_whe
     guesser.open("/admin/")
     assert "/admin/login/" in guesser.page.url  # not logged in
     guesser.context.close()
+
+
+def test_an_editor_sets_up_two_factor_sign_in_and_is_asked_for_the_code_next_time(
+    browser, live_server, artifacts, _browser_settings, settings
+):
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    settings.REQUIRE_2FA_FOR_EDITORS = True
+    UserFactory(username="alex", role="Editors")
+    Person.steps = 0
+    editor = WatchedPerson(browser, live_server.url, artifacts, "editor")
+
+    def app_code(secret: bytes, steps_ahead: int = 0) -> str:
+        totp = TOTP(secret, step=30, t0=0, digits=6)
+        totp.time = time.time() + 30 * steps_ahead
+        return f"{totp.token():06d}"
+
+    # First sign-in: the password, then the set-up page with a QR code and the key.
+    editor.open("/admin/login/")
+    editor.page.fill("#id_username", "alex")
+    editor.page.fill("#id_password", "correct-horse-battery")
+    editor.page.click("input[type=submit]")
+    editor.page.wait_for_url("**/admin/two-factor/?next=%2Fadmin%2F")
+    editor.check()
+    assert editor.page.locator("svg.segno").is_visible()
+    editor.shot("set-up")
+    secret = base64.b32decode(editor.page.inner_text(".two-factor-secret").replace(" ", ""))
+    editor.page.fill("#id_code", app_code(secret))
+    editor.page.click("input[type=submit]")
+    editor.page.wait_for_url("**/admin/")
+    assert "Editorial desk" in editor.text()
+    editor.check()
+
+    # Signing in again asks for the app's code, and no QR code.
+    editor.page.get_by_role("button", name="Log out").click()
+    editor.page.wait_for_load_state()
+    editor.open("/admin/login/")
+    editor.page.fill("#id_username", "alex")
+    editor.page.fill("#id_password", "correct-horse-battery")
+    editor.page.click("input[type=submit]")
+    editor.page.wait_for_url("**/admin/two-factor/**")
+    assert editor.page.locator("svg.segno").count() == 0
+    editor.page.fill("#id_code", "000000")
+    editor.page.click("input[type=submit]")
+    editor.page.wait_for_load_state()
+    assert "That code is not right" in editor.text()
+    editor.shot("wrong-code")
+    time.sleep(1.1)  # a wrong code makes the next try wait a second
+    editor.page.fill("#id_code", app_code(secret, steps_ahead=1))  # the first code is spent
+    editor.page.click("input[type=submit]")
+    editor.page.wait_for_url("**/admin/")
+    editor.check()
+    editor.shot("signed-in")
+    editor.context.close()

@@ -13,7 +13,9 @@ def run(argv, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "DEBUG", "SECRET_KEY", "DEMO_MODE", "TRUST_"))
+        if not key.startswith(
+            ("SECURE_", "DEBUG", "SECRET_KEY", "DEMO_MODE", "TRUST_", "REQUIRE_2FA")
+        )
     }
     environment.update(env)
     return subprocess.run(
@@ -46,6 +48,20 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_check_deploy_warns_about_demo_mode_without_debug():
     result = run_manage("check", "--deploy", DEMO_MODE="true", **PRODUCTION)
     assert "newsroom.W002" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_editors_may_sign_in_without_a_second_factor():
+    result = run_manage("check", "--deploy", REQUIRE_2FA_FOR_EDITORS="false", **PRODUCTION)
+    assert "newsroom.W003" in result.stdout + result.stderr
+
+
+def test_two_factor_is_required_by_default_and_off_by_default_only_in_demo_mode():
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.REQUIRE_2FA_FOR_EDITORS)"
+    settings_module = {"DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    assert run(["-c", code], **settings_module).stdout.strip() == "True"
+    demo = run(["-c", code], DEMO_MODE="true", DEBUG="true", **settings_module)
+    assert demo.stdout.strip() == "False", demo.stderr
 
 
 def test_demo_mode_in_debug_is_the_quick_start_not_a_warning(settings):
