@@ -1,8 +1,11 @@
 """Settings for every environment, decided by environment variables (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +31,9 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -42,14 +48,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.outage.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: turns a refused log-in into the "log-ins paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -64,6 +76,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
@@ -109,7 +122,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Passwords, checked only while django-axes does not pause log-ins (newsroom/login_throttle.py).
+AUTHENTICATION_BACKENDS = ["newsroom.login_throttle.ThrottledModelBackend"]
 LOGIN_URL = "admin:login"
+# Where a log-in lands when its ``next`` is missing or points off this site (Django's own
+# default, /accounts/profile/, does not exist here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -135,6 +153,9 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
 # hold a huge image); Pillow refuses anything over 89,478,485 whatever this says.
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any request body: refused from its Content-Length before it is read (room for a lead image
+# and the briefing form around it). The front server's limit should match (docs/operations.md).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=MAX_UPLOAD_BYTES + 2 * 1024 * 1024)
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587 or consolemail://
 _email = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
@@ -173,8 +194,32 @@ OPML_MAX_OUTLINES = env.int("OPML_MAX_OUTLINES", default=5000)
 # Workflow: an editor may not approve a briefing they wrote themselves.
 WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", default=True)
 
+# Log-in throttling (django-axes; docs/operations.md): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one user name, or from one address, log-ins for that name or from that
+# address are refused until LOGIN_COOLOFF_MINUTES after the last counted failure, even with
+# the right password. Attempts while paused are not counted, so the page can say when it ends.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.login_throttle.client_address"
+# Two-factor sign-in (django-otp, TOTP; newsroom/two_factor.py): editors, standards editors
+# and superusers confirm each sign-in with a code from an authenticator app, setting one up
+# the first time. Off by default only in demo mode, so the quick start's printed log-ins work.
+REQUIRE_2FA_FOR_EDITORS = env.bool("REQUIRE_2FA_FOR_EDITORS", default=not DEMO_MODE)
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Behind a front server every request comes from its address; with this on, failures count
+# against the client address it puts last in X-Forwarded-For (docs/operations.md).
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+
 # Security: strict by default; plain HTTP only in debug mode.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only a front server that overwrites X-Forwarded-Proto on every request may be trusted with
+# it: otherwise any client can claim HTTPS (docs/operations.md has the nginx lines).
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -184,6 +229,24 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response: scripts and styles only from this site (the
+# admin's <script>, <link> and <style> tags carry the per-response nonce), no plugins, no
+# <base>, no framing, forms post only here. Style *attributes* are allowed: Django's admin
+# JavaScript and a few of our admin columns set them, and they cannot run code. Images may
+# also come from MEDIA_URL's host when uploads are served from elsewhere (S3, a CDN).
+_MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else None
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, *filter(None, [_MEDIA_ORIGIN])],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 LOGGING = {
     "version": 1,

@@ -27,3 +27,10 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_only_where_tested(settings):
+    """Most tests sign editors in with force_login() to test something else; the two-factor
+    tests (tests/newsroom/test_two_factor.py, the security browser tests) turn it back on."""
+    settings.REQUIRE_2FA_FOR_EDITORS = False

@@ -109,7 +109,7 @@ def test_a_pasted_headline_is_kept_whole_counted_and_refused_by_the_server(peopl
     assert counter.inner_text() == f"{len(LONG_HEADLINE)} / 110"
     assert "over" in counter.get_attribute("class")
     writer.page.wait_for_function(
-        "document.querySelector('.wf-checklist').innerText.includes('at most 110')"
+        "() => document.querySelector('.wf-checklist').innerText.includes('at most 110')"
     )
     writer.shot("long-headline-counted")
 

@@ -96,8 +96,10 @@ def test_writer_editor_and_reader_walk_the_whole_path(
     ):
         writer.page.fill(f"#id_sections-{n}-body", body)
     # The checklist follows the form before it is saved.
+    # A function, not an expression: Playwright evaluates expressions with eval(), which the
+    # Content-Security-Policy forbids.
     writer.page.wait_for_function(
-        "document.querySelectorAll('.wf-checklist .wf-missing').length === 0"
+        "() => document.querySelectorAll('.wf-checklist .wf-missing').length === 0"
     )
     writer.shot("checklist-complete-before-saving")
     writer.page.click("input[name=_continue]")
