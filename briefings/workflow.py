@@ -20,6 +20,7 @@ from django.utils.html import escape
 from newsroom.cache import clear_public_pages
 from newsroom.plaintext import html_to_text
 from newsroom.sanitize import sanitize_html
+from sources.models import SourceItem
 
 from . import checklist, notifications, permissions
 from .images import keep_provenance
@@ -73,6 +74,10 @@ def save_working_copy(user, briefing: Briefing, changed: bool = True) -> Briefin
     now has changes readers do not see until they are reviewed and published."""
     row = Briefing.objects.filter(pk=briefing.pk)
     row.update(version=F("version") + 1, modified_at=timezone.now())
+    # An item a briefing names leaves the inbox's triage (and its admin locks it).
+    SourceItem.objects.filter(briefings__pk=briefing.pk).exclude(
+        status=SourceItem.Status.USED
+    ).update(status=SourceItem.Status.USED)
     if changed:
         row.filter(live_revision__isnull=False).update(has_unpublished_changes=True)
     briefing.refresh_from_db(fields=["version", "has_unpublished_changes", "modified_at"])

@@ -246,8 +246,12 @@ class SourceItemAdmin(admin.ModelAdmin):
     def discovered(self, obj: SourceItem) -> str:
         return _short_time(obj.discovered_at)
 
+    def triageable(self, queryset):
+        """The items whose triage status the bulk actions may change."""
+        return queryset.exclude(status=SourceItem.Status.USED)
+
     def _set_status(self, request, queryset, status, verb):
-        count = queryset.exclude(status=SourceItem.Status.USED).update(status=status)
+        count = self.triageable(queryset).update(status=status)
         self.message_user(request, f"{verb} {count} item(s).", messages.SUCCESS)
 
     @admin.action(description="Shortlist selected items", permissions=["change"])

@@ -384,8 +384,7 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         edited = form.has_changed() or any(formset.has_changed() for formset in formsets)
         request.briefing_edited = edited
-        if change:
-            workflow.save_working_copy(request.user, form.instance, changed=edited)
+        workflow.save_working_copy(request.user, form.instance, changed=edited)
 
     def render_change_form(self, request, context, *args, **kwargs):
         if request.method == "POST" and context.get("errors"):

@@ -16,6 +16,9 @@ from sources.models import SourceItem
 from ..inbox import CannotStartBriefing, start_briefing
 from ..models import Briefing
 
+# What a briefing's attribution shows of the item it names.
+LOCKED_WHEN_NAMED = ["outlet", "url", "title", "status"]
+
 
 @admin.register(SourceItem)
 class InboxAdmin(SourceItemAdmin):
@@ -31,6 +34,18 @@ class InboxAdmin(SourceItemAdmin):
         if self.has_start_briefing_permission(request):
             columns.append("start_briefing_button")
         return columns
+
+    def get_readonly_fields(self, request, obj=None):
+        """An item a briefing names is the attribution an editor reviews: its address, title,
+        outlet and status stay as they are, for everyone (asked of the database, so the form
+        shown and the form posted always agree)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and Briefing.objects.filter(source_item=obj.pk).exists():
+            fields += [name for name in LOCKED_WHEN_NAMED if name not in fields]
+        return fields
+
+    def triageable(self, queryset):
+        return super().triageable(queryset).filter(briefings__isnull=True)
 
     def get_queryset(self, request):
         briefings = Briefing.objects.filter(source_item=OuterRef("pk")).order_by("pk")
