@@ -91,19 +91,27 @@ def standards(request):
     )
 
 
+OUTLETS_PAGE_SIZE = 50
+
+
 @public_page
 def outlet_list(request):
-    """Every outlet we discover from, with how many published briefings began there."""
+    """The outlets we discover from, a page at a time, each with how many published briefings
+    began there (counted for the page's outlets only)."""
+    paginator = Paginator(Outlet.objects.order_by("name", "pk"), OUTLETS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    outlets = list(page.object_list)
     counts = dict(
         Briefing.objects.published()
+        .filter(live_revision__source_outlet__in=outlets)
         .values_list("live_revision__source_outlet")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    outlets = list(Outlet.objects.all())
     for outlet in outlets:
         outlet.briefing_count = counts.get(outlet.pk, 0)
-    return render(request, "briefings/outlet_list.html", {"outlets": outlets})
+    context = {"outlets": outlets, "page_obj": page, "paginator": paginator}
+    return render(request, "briefings/outlet_list.html", context)
 
 
 class OutletBriefingList(BriefingList):

@@ -67,3 +67,17 @@ def test_outlet_page_costs_the_same_queries_for_one_or_five_briefings(client):
                 client.get(outlet_url(outlet), {"n": n})  # bypasses the page cache
             counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_sources_page_is_paginated_at_a_constant_cost(client, django_assert_num_queries):
+    from briefings.views import OUTLETS_PAGE_SIZE
+
+    for n in range(OUTLETS_PAGE_SIZE + 10):
+        OutletFactory(name=f"Outlet {n:03d}")
+    # count, one page of outlets, their briefing counts, the topic navigation
+    with django_assert_num_queries(4):
+        first = client.get(reverse("briefings:outlets")).text
+    second = client.get(reverse("briefings:outlets"), {"page": 2}).text
+    assert first.count('class="outlet-home"') == OUTLETS_PAGE_SIZE
+    assert second.count('class="outlet-home"') == 10
+    assert "Page 1 of 2" in first and "Outlet 055" in second
