@@ -320,6 +320,7 @@ class Snapshot:
             "source_outlet_id": source.outlet_id if source else None,
             "source_url": source.url if source else "",
             "source_title": source.title if source else "",
+            "lead_image": self.image.name if self.image else "",
         }
 
 

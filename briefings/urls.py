@@ -1,9 +1,12 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from newsroom.cache import public_page
 
-from . import views
+from . import media, views
 from .feeds import LatestBriefingsAtomFeed, LatestBriefingsFeed
 from .sitemaps import SITEMAPS
 
@@ -23,6 +26,8 @@ urlpatterns = [
         name="revision_preview",
     ),
     path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
+    # Uploaded images, checked: published ones for all, drafts' for who may preview them.
+    path(urlsplit(settings.MEDIA_URL).path.strip("/") + "/<path:name>", media.media, name="media"),
     path("feed/", public_page(LatestBriefingsFeed()), name="rss"),
     path("feed/atom/", public_page(LatestBriefingsAtomFeed()), name="atom"),
     path(

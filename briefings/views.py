@@ -184,7 +184,12 @@ def shared_preview(request, token):
     page = Snapshot.of(briefing)
     until = timezone.localtime(link.expires_at)
     label = f"shared for review until {until:%-d %B %Y, %H:%M}"
-    return _private(render_briefing(request, briefing, page, briefing.topic, preview=label))
+    image_query = f"?share={link.token}"  # the image is the draft's: the link opens it too
+    return _private(
+        render_briefing(
+            request, briefing, page, briefing.topic, preview=label, image_query=image_query
+        )
+    )
 
 
 CORRECTIONS_PAGE_SIZE = 30

@@ -31,6 +31,8 @@ class Revision(models.Model):
     )
     source_url = models.URLField(max_length=1000, blank=True)
     source_title = models.CharField(max_length=500, blank=True)
+    # The stored lead image's name: media serving asks which images readers may see.
+    lead_image = models.CharField(max_length=200, blank=True, db_index=True)
     data = models.JSONField(encoder=DjangoJSONEncoder)
 
     class Meta:
