@@ -201,6 +201,7 @@ WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", defa
 # passwords for one user name, or from one address, log-ins for that name or from that
 # address are refused until LOGIN_COOLOFF_MINUTES after the last counted failure, even with
 # the right password. Attempts while paused are not counted, so the page can say when it ends.
+AXES_VERBOSE = False  # no banner on every command's output
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
