@@ -129,6 +129,9 @@ class BriefingForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        # A plain file field: Django's image field would open the upload with every decoder
+        # Pillow has before clean_upload (the one gate, with its own formats and pixel limit).
+        field_classes = {"lead_image": forms.FileField}
         wide = {"class": "vLargeTextField"}
         widgets = {
             "headline": forms.TextInput(attrs=wide),

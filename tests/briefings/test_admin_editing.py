@@ -127,7 +127,7 @@ def test_lead_image_that_is_not_an_image_is_refused(admin_client):
     data["lead_image"] = SimpleUploadedFile("photo.png", b"not really a png", "image/png")
     response = admin_client.post("/admin/briefings/briefing/add/", data)
     assert response.status_code == 200
-    assert "Upload a valid image." in response.text
+    assert "Upload a JPEG, PNG or WebP image." in response.text
     assert not Briefing.objects.exists()
 
 
