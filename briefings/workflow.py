@@ -432,6 +432,20 @@ def _scheduled_for(briefing: Briefing) -> str:
     return f"Scheduled for {timezone.localtime(briefing.published_at):%Y-%m-%d %H:%M %Z}."
 
 
+def _on_live_page(name: str, run: Callable, codename: str, **rest) -> WorkflowAction:
+    """An action on what readers see now (not on the working copy): any live briefing,
+    whatever its next changes' state, and no version to check."""
+    return WorkflowAction(
+        name,
+        run,
+        _LIVE,
+        who=_may(codename),
+        when=lambda briefing: briefing.is_live,
+        needs_version=False,
+        **rest,
+    )
+
+
 _REVIEWED = frozenset({Status.IN_REVIEW, Status.SCHEDULED})
 # A live briefing keeps its status while its next changes go through review (or while a
 # scheduled one waits for the worker to record its publication).
@@ -498,13 +512,10 @@ ACTIONS: dict[str, WorkflowAction] = {
             done="Schedule cancelled; the briefing is back in review.",
             button="Cancel the schedule",
         ),
-        WorkflowAction(
+        _on_live_page(
             Action.CORRECT,
             add_correction,
-            _LIVE,
-            who=_may("correct_briefing"),
-            when=lambda b: b.is_live,
-            needs_version=False,
+            "correct_briefing",
             fields=(
                 Field("kind", "Kind", widget="select", choices=_NOTE_KINDS),
                 Field(
@@ -519,13 +530,10 @@ ACTIONS: dict[str, WorkflowAction] = {
             button="Add the note",
             folded="Add a correction, clarification or update",
         ),
-        WorkflowAction(
+        _on_live_page(
             Action.WITHDRAW,
             withdraw,
-            _LIVE,
-            who=_may("withdraw_briefing"),
-            when=lambda b: b.is_live,
-            needs_version=False,
+            "withdraw_briefing",
             fields=(Field("reason", "Reason readers will see", required=True),),
             done="Withdrawn. Its address now answers 410 Gone with your reason.",
             button="Withdraw",

@@ -6,18 +6,18 @@ from django.db import migrations, models
 
 def fill_columns(apps, schema_editor):
     """Copy type of work and attribution out of existing snapshots."""
+    from briefings.snapshot import Snapshot
+
     Revision = apps.get_model("briefings", "Revision")
     Outlet = apps.get_model("sources", "Outlet")
     outlets = dict(Outlet.objects.values_list("slug", "pk"))
     for revision in Revision.objects.iterator():
-        source = revision.data.get("source") or {}
-        outlet = source.get("outlet") or {}
-        if outlet and "id" not in outlet:
-            outlet["id"] = outlets.get(outlet.get("slug"))
-        revision.work_type = revision.data["briefing"].get("work_type", "")
-        revision.source_outlet_id = outlet.get("id")
-        revision.source_url = source.get("url", "")
-        revision.source_title = source.get("title", "")
+        page = Snapshot.load(revision.data)
+        source = page.source
+        revision.work_type = page.work_type or ""
+        revision.source_outlet_id = source and (source.outlet_id or outlets.get(source.outlet_slug))
+        revision.source_url = source.url if source else ""
+        revision.source_title = source.title if source else ""
         revision.save()
 
 
