@@ -167,6 +167,10 @@ class Snapshot:
         return Briefing.AttributionKind(self.attribution_kind).label
 
     @property
+    def method_note(self) -> str:
+        return Briefing.METHOD_NOTES[self.attribution_kind]
+
+    @property
     def byline_names(self) -> list[str]:
         return [person.name for person in self.byline]
 

@@ -50,7 +50,7 @@ def render_briefing(request, briefing: Briefing, page: Snapshot, topic: Topic, *
         .exclude(pk=briefing.pk)[:3]
     )
     public_notes = list(briefing.public_notes.all()) if briefing.pk else []
-    dated = [note.created_at for note in public_notes if note.kind in PublicNote.DATING]
+    dating = [note for note in public_notes if note.kind in PublicNote.DATING]
     context = {
         "briefing": briefing,
         "page": page,
@@ -58,10 +58,21 @@ def render_briefing(request, briefing: Briefing, page: Snapshot, topic: Topic, *
         "related": related,
         "standards": StandardsVersion.objects.current(),
         "public_notes": public_notes,
-        "updated_at": max(dated, default=None),
+        "record_title": _record_title(public_notes),
+        "latest_note": dating[-1] if dating else None,
+        "updated_at": dating[-1].created_at if dating else None,
         **extra,
     }
     return render(request, "briefings/briefing_detail.html", context)
+
+
+def _record_title(notes: list[PublicNote]) -> str:
+    """The heading of the public record on a page, fitting what it holds."""
+    kinds = {note.kind for note in notes}
+    if len(kinds) == 1:
+        label = notes[0].get_kind_display()
+        return label if len(notes) == 1 else f"{label}s"
+    return "Corrections and updates"
 
 
 @public_page

@@ -82,6 +82,24 @@ class Briefing(models.Model):
         SOURCE_ASSISTED = "source_assisted", "Source assisted"
         MULTI_SOURCE = "multi_source", "Multi-source roundup"
 
+    # The "How we report" box: the method, as true for each kind of sourcing.
+    METHOD_NOTES = {
+        "source_assisted": (
+            "This briefing began from a story another outlet reported first. We name that "
+            "source and link to it, add context in our own words, and an editor reviewed the "
+            "briefing before publication."
+        ),
+        "original": (
+            "This is our own reporting: we gathered the facts ourselves, list the sources we "
+            "relied on, and an editor reviewed the briefing before publication."
+        ),
+        "multi_source": (
+            "This roundup draws on the reporting of several outlets, each named and linked "
+            "here; we add context in our own words, and an editor reviewed the briefing before "
+            "publication."
+        ),
+    }
+
     class ImageSourceType(models.TextChoices):
         # IPTC digital source type vocabulary.
         PHOTOGRAPH = "digitalCapture", "Photograph"

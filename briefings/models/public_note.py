@@ -91,3 +91,8 @@ class PublicNote(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PublicRecordIsPermanent("Public notes are never deleted.")
+
+    @property
+    def flag_verb(self) -> str:
+        """What the note did to the page, for the flag under the byline ("Corrected")."""
+        return {"correction": "Corrected", "clarification": "Clarified"}.get(self.kind, "Updated")

@@ -76,8 +76,7 @@ def article(page: Snapshot, briefing: Briefing, standards, public_notes=(), upda
             "headline": page.source.title,
             "publisher": {"@type": "Organization", "name": page.source.outlet_name},
         }
-    if standards:
-        data["backstory"] = standards.method_summary
+    data["backstory"] = page.method_note
     if page.image:
         data["image"] = {
             "@type": "ImageObject",

@@ -36,7 +36,7 @@ def test_a_correction_appears_at_once_without_publishing_pending_edits(client, w
     page = client.get(briefing.get_absolute_url()).content.decode()
     assert "The gate failed twice, not three times." in page
     assert "First version." in page and "Second version." not in page
-    assert "Updated" in page
+    assert "Corrected <time" in page
 
     briefing.refresh_from_db()
     assert briefing.has_unpublished_changes  # the pending edit is still pending

@@ -100,7 +100,7 @@ def test_briefing_page_describes_itself_in_json_ld(client, settings):
     assert data["isBasedOn"]["publisher"]["name"] == item.outlet.name
     assert data["citation"][0]["url"] == "https://c1.example/"
     assert data["correction"][0]["text"] == "We fixed a date."
-    assert data["backstory"] == "How we work, in one paragraph."
+    assert data["backstory"] == Briefing.METHOD_NOTES[briefing.attribution_kind]
     assert data["publisher"]["@type"] == "NewsMediaOrganization"
     assert data["publisher"]["correctionsPolicy"] == (
         "https://news.example.org/standards/#corrections"

@@ -70,7 +70,8 @@ def test_briefing_page_shows_every_part_of_the_anatomy_in_order(client):
     assert "This briefing began from a discovered source item from" in html
     assert f'href="{outlet_url(item.outlet)}"' in html
     assert 'href="https://harbour.example/story"' in html
-    assert "Our method in one paragraph." in html
+    assert Briefing.METHOD_NOTES["source_assisted"] in html
+    assert "Open the original source" in html
     assert 'href="/standards/"' in html
     assert "Analysis" in html
     assert related.get_absolute_url() in html
@@ -192,13 +193,27 @@ def test_notes_render_as_sanitized_html_and_headlines_are_escaped(client):
     assert "<p>Fine</p>" in html
 
 
-def test_correction_notes_set_the_updated_date(client):
+def test_a_correction_is_flagged_under_the_byline_linking_to_the_note(client):
     briefing = add_children(BriefingFactory())
     make_live(briefing)
-    add_correction(UserFactory(role="Editors"), briefing, "correction", "<p>Fixed.</p>")
+    note = add_correction(UserFactory(role="Editors"), briefing, "correction", "<p>Fixed.</p>")
     html = client.get(briefing.get_absolute_url()).text
-    assert "Updated <time" in html
+    byline = html[html.index('class="byline"') : html.index("</p>", html.index('class="byline"'))]
+    assert f'<a class="record-flag" href="#note-{note.pk}">Corrected <time' in byline
+    assert f'id="note-{note.pk}"' in html
+    assert '<h2 id="record-title">Correction</h2>' in html
     assert "Correction</strong>" in html
+
+
+def test_the_flag_and_heading_follow_what_the_record_holds(client):
+    editor = UserFactory(role="Editors")
+    briefing = add_children(BriefingFactory())
+    make_live(briefing)
+    add_correction(editor, briefing, "correction", "<p>Fixed.</p>")
+    add_correction(editor, briefing, "update", "<p>New figures.</p>")
+    html = client.get(briefing.get_absolute_url()).text
+    assert 'class="record-flag"' in html and ">Updated <time" in html
+    assert '<h2 id="record-title">Corrections and updates</h2>' in html
 
 
 @pytest.mark.parametrize("children", [2, 20])
@@ -297,3 +312,20 @@ def test_made_up_query_strings_are_served_fresh_not_cached(client, django_assert
     client.get("/?page=1")
     with django_assert_num_queries(0):
         client.get("/?page=1")
+
+
+@pytest.mark.parametrize(
+    ("kind", "says", "never"),
+    [
+        ("original", "We reported this briefing ourselves", "another outlet reported first"),
+        ("multi_source", "draws on the reporting of the outlets", "began from a discovered"),
+    ],
+)
+def test_the_sourcing_boxes_say_what_is_true_for_each_kind(client, kind, says, never):
+    """Original reporting and roundups do not claim to have begun from someone else's story."""
+    briefing = add_children(BriefingFactory(attribution_kind=kind))
+    make_live(briefing)
+    html = client.get(briefing.get_absolute_url()).text
+    assert says in html
+    assert Briefing.METHOD_NOTES[kind] in html
+    assert never not in html

@@ -81,9 +81,10 @@ def test_outlet_and_feed_added_in_the_admin_end_as_an_attributed_public_briefing
     assert "This briefing began from a discovered source item from" in page.text
     assert f'href="{outlet_url(outlet)}">Lakeside Courier</a>' in page.text
     assert (
-        f'<a class="original-item" href="{ORIGINAL}" rel="noopener">'
-        "Lake ferry switches to electric boats in spring</a>" in page.text
+        f'<a class="original-item" href="{ORIGINAL}" rel="noopener">Open the original source</a>'
+        in page.text
     )
+    assert "(“Lake ferry switches to electric boats in spring”)" in page.text
 
     sources = client.get(reverse("briefings:outlets")).text
     assert "Lakeside Courier</a> — 1 briefing" in sources
