@@ -5,6 +5,7 @@ tens of milliseconds on a long article, more than a whole page view may take.
 """
 
 import re
+import threading
 from urllib.parse import urlsplit
 
 import bleach
@@ -60,18 +61,28 @@ class _LinkFilter(Filter):
             yield token
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_LinkFilter],
-)
+_per_thread = threading.local()
+
+
+def _cleaner() -> bleach.Cleaner:
+    """This thread's cleaner. bleach's keeps parser state between calls, so one shared by
+    the threads of a threaded server mixes up concurrent saves: another writer's text, an
+    empty paragraph, or an exception."""
+    cleaner = getattr(_per_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = _per_thread.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=_allowed_attribute,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[_LinkFilter],
+        )
+    return cleaner
 
 
 def sanitize_html(html: str) -> str:
     """Return ``html`` reduced to the allowlist: safe to store and to render as is."""
     if not html:
         return ""
-    return _cleaner.clean(html).strip()
+    return _cleaner().clean(html).strip()

@@ -1,3 +1,6 @@
+import sys
+import threading
+
 import pytest
 
 from briefings.models import Section
@@ -50,6 +53,41 @@ def test_a_supplied_rel_is_replaced_on_outside_links():
     cleaned = sanitize_html('<a href="https://example.org/" rel="opener">x</a>')
     assert 'rel="noopener"' in cleaned
     assert 'rel="opener"' not in cleaned
+
+
+def test_threads_sanitizing_at_once_each_get_their_own_text():
+    """A threaded server saves several briefings at once (bench/load.py found this: bleach's
+    cleaner keeps parser state between calls, and one shared by threads returned another
+    writer's paragraph, an empty one, or raised)."""
+    threads, rounds = 6, 150
+    start = threading.Barrier(threads)
+    wrong = []
+
+    def sanitize_own_text(writer):
+        start.wait()
+        for n in range(rounds):
+            html = (
+                f"<p>Writer {writer}, edit {n}: <em>the harbour</em> budget.</p><script>x</script>"
+            )
+            expected = f"<p>Writer {writer}, edit {n}: <em>the harbour</em> budget.</p>x"
+            try:
+                cleaned = sanitize_html(html)
+            except Exception as error:  # a shared parser raises, too
+                cleaned = repr(error)
+            if cleaned != expected:
+                wrong.append(cleaned)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so a shared parser shows at once
+    try:
+        workers = [threading.Thread(target=sanitize_own_text, args=(k,)) for k in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
 
 
 @pytest.mark.parametrize(
