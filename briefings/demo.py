@@ -225,6 +225,11 @@ say why the source was not named.</p>
 <p>Corrections fix facts; clarifications fix wording that could mislead; updates add new
 information. Each is a dated note on the briefing and appears in our public corrections log.
 We fix typing errors without a note.</p>
+<h2 id="withdrawals">Withdrawals</h2>
+<p>We withdraw a briefing only when it cannot be put right by a correction: when its source
+retracts the report it began from, or when it turns out to rest on a claim we cannot stand
+behind. Its address then says that it was withdrawn, when and why, and the withdrawal is listed
+in the corrections log. We never delete a briefing silently.</p>
 <h2 id="feedback">Feedback</h2>
 <p>Tell us about a mistake or a story we missed by writing to the editors. We answer every
 message about accuracy.</p>

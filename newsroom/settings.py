@@ -27,6 +27,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env("SITE_NAME", default="The Briefing Desk")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Machine-readable trust (trust.txt, robots.txt): may AI models be trained on our work, and
+# the publication's social accounts (comma-separated URLs).
+DATA_TRAINING_ALLOWED = env.bool("DATA_TRAINING_ALLOWED", default=False)
+SOCIAL_LINKS = env.list("SOCIAL_LINKS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from newsroom import two_factor
+
+from .machine_files import MachineFile
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = settings.SITE_NAME
@@ -13,11 +14,9 @@ admin.site.site_url = "/"
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
-    path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-        name="robots",
-    ),
+    path("robots.txt", MachineFile.as_view(template_name="robots.txt"), name="robots"),
+    path("trust.txt", MachineFile.as_view(template_name="trust.txt"), name="trust"),
+    path(".well-known/trust.txt", MachineFile.as_view(template_name="trust.txt")),
     # Before the admin's own URLs, whose catch-all would take it for an app's index.
     path("admin/two-factor/", two_factor.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),

@@ -88,3 +88,13 @@ def test_the_demo_follows_its_host_and_port(settings, tmp_path):
     call_command("seed_demo", stdout=out)
     assert "Demo log-ins for http://127.0.0.1:8102/admin/" in out.getvalue()
     assert ":8000" not in out.getvalue()
+
+
+def test_the_demo_standards_explain_what_the_withdrawn_page_points_to(demo, client):
+    withdrawn = Briefing.objects.get(status=Briefing.Status.WITHDRAWN)
+    gone = client.get(withdrawn.get_absolute_url())
+    assert gone.status_code == 410
+    assert 'href="/standards/#withdrawals"' in gone.text
+    standards = client.get("/standards/").text
+    assert 'id="withdrawals"' in standards
+    assert "Withdrawals" in standards
