@@ -225,9 +225,6 @@ say why the source was not named.</p>
 <p>Corrections fix facts; clarifications fix wording that could mislead; updates add new
 information. Each is a dated note on the briefing and appears in our public corrections log.
 We fix typing errors without a note.</p>
-<h2 id="feedback">Feedback</h2>
-<p>Tell us about a mistake or a story we missed by writing to the editors. We answer every
-message about accuracy.</p>
 <h2 id="ownership">Ownership and funding</h2>
 <p>This is a demonstration publication. It has no owners, advertisers or sponsors.</p>
 """
