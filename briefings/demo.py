@@ -230,9 +230,6 @@ We fix typing errors without a note.</p>
 retracts the report it began from, or when it turns out to rest on a claim we cannot stand
 behind. Its address then says that it was withdrawn, when and why, and the withdrawal is listed
 in the corrections log. We never delete a briefing silently.</p>
-<h2 id="feedback">Feedback</h2>
-<p>Tell us about a mistake or a story we missed by writing to the editors. We answer every
-message about accuracy.</p>
 <h2 id="ownership">Ownership and funding</h2>
 <p>This is a demonstration publication. It has no owners, advertisers or sponsors.</p>
 """

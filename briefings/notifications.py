@@ -75,3 +75,21 @@ def published(briefing: Briefing, by=None) -> None:
         f"In the newsroom: {_admin_url(briefing)}\n",
         _addresses(authors(briefing), exclude=by),
     )
+
+
+def report_resolved(report) -> None:
+    """Tell a reader who left an email that their error report was resolved."""
+    briefing = report.briefing
+    if report.public_note_id:
+        outcome = (
+            f"We added a {report.public_note.get_kind_display().lower()} to the briefing. "
+            f"You can read it here: {settings.SITE_URL}{briefing.get_absolute_url()}#corrections"
+        )
+    else:
+        outcome = "We looked into it and decided the briefing does not need a correction."
+    _send(
+        f"Your report on “{briefing.headline}”",
+        f"Thank you for reporting a possible error in “{briefing.headline}”.\n\n"
+        f"You quoted: “{report.passage}”\n\n{outcome}\n",
+        [report.email] if report.email else [],
+    )

@@ -22,6 +22,7 @@ WRITER = [
     "briefings.view_transition",
     "briefings.view_publicnote",
     "briefings.view_standardsversion",
+    "briefings.view_errorreport",
     # Discovery: the inbox, and adding outlets and feeds to poll.
     *_crud("sources", "sourceitem", ("add", "change", "view")),
     "sources.view_outlet",
@@ -41,6 +42,7 @@ ROLES: dict[str, list[str]] = {
         "briefings.publish_briefing",
         "briefings.withdraw_briefing",
         "briefings.correct_briefing",
+        "briefings.change_errorreport",
         *_crud("briefings", "previewlink", ("add", "change", "view")),
         # The site's sections and the sources it discovers from.
         *_crud("briefings", "topic"),
@@ -57,9 +59,25 @@ ROLES: dict[str, list[str]] = {
 }
 
 
+def _model_not_yet_created(apps, perm: str) -> bool:
+    """Whether ``perm`` is a model's default permission in a migration state from before
+    that model existed (an earlier migration applying today's table)."""
+    app, codename = perm.split(".")
+    action, _, model = codename.partition("_")
+    if action not in ("add", "change", "delete", "view"):
+        return False
+    try:
+        apps.get_model(app, model)
+    except LookupError:
+        return True
+    return False
+
+
 def apply_roles(apps) -> None:
     """Make each role's group hold exactly its permissions (idempotent). ``apps`` is a
-    migration's app registry, or ``django.apps.apps``."""
+    migration's app registry, or ``django.apps.apps``. A migration older than some model
+    grants the table without that model's permissions; the migration that follows the model
+    grants them."""
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; the roles need them now.
@@ -72,6 +90,7 @@ def apply_roles(apps) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():
+        perms = [perm for perm in perms if not _model_not_yet_created(apps, perm)]
         group, _ = Group.objects.get_or_create(name=name)
         wanted = [perm.split(".") for perm in perms]
         found = [

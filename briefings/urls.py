@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("briefings/<slug:slug>/", views.detail, name="detail"),
+    path("briefings/<slug:slug>/report/", views.report_error, name="report_error"),
     path("standards/", views.standards, name="standards"),
     path("sources/", views.outlet_list, name="outlets"),
     path("sources/<slug:slug>/", views.outlet_detail, name="outlet"),

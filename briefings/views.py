@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -5,13 +6,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from django.views.generic import ListView
 
 from newsroom.cache import public_page
+from newsroom.login_throttle import client_address
 from sources.models import Outlet
 
-from . import permissions
-from .models import Briefing, PreviewLink, PublicNote, StandardsVersion, Topic
+from . import permissions, reports
+from .forms import ErrorReportForm
+from .models import Briefing, ErrorReport, PreviewLink, PublicNote, StandardsVersion, Topic
 from .snapshot import Snapshot
 
 PAGE_SIZE = 12
@@ -75,19 +79,67 @@ def _record_title(notes: list[PublicNote]) -> str:
     return "Corrections and updates"
 
 
-@public_page
-def detail(request, slug):
+class Withdrawn(Exception):
+    def __init__(self, briefing: Briefing):
+        self.briefing = briefing
+
+
+def _live_briefing(slug: str) -> Briefing:
+    """The briefing readers see at ``slug``; 404 if there is none, ``Withdrawn`` if it was."""
     briefing = Briefing.objects.select_related("live_revision__topic").filter(slug=slug).first()
     if briefing is None:
         raise Http404("No briefing at this address.")
     if briefing.status == Briefing.Status.WITHDRAWN and briefing.live_revision_id:
-        notice = briefing.public_notes.filter(kind=PublicNote.Kind.WITHDRAWAL).last()
-        context = {"briefing": briefing, "notice": notice}
-        return render(request, "briefings/withdrawn.html", context, status=410)
+        raise Withdrawn(briefing)
     if not briefing.is_live:
         raise Http404("No briefing at this address.")
+    return briefing
+
+
+def _withdrawn(request, briefing: Briefing):
+    notice = briefing.public_notes.filter(kind=PublicNote.Kind.WITHDRAWAL).last()
+    context = {"briefing": briefing, "notice": notice}
+    return render(request, "briefings/withdrawn.html", context, status=410)
+
+
+@public_page
+def detail(request, slug):
+    try:
+        briefing = _live_briefing(slug)
+    except Withdrawn as gone:
+        return _withdrawn(request, gone.briefing)
     live = briefing.live_revision
     return render_briefing(request, briefing, live.snapshot, live.topic)
+
+
+@never_cache
+@csrf_protect
+def report_error(request, slug):
+    """The "Report an error" form. The briefing's page (cached, so without a CSRF token)
+    carries a short form that opens this one with the quoted passage; this page posts to
+    itself and answers with thanks, or with the form, its errors and what was typed."""
+    try:
+        briefing = _live_briefing(slug)
+    except Withdrawn as gone:
+        return _withdrawn(request, gone.briefing)
+    context = {"briefing": briefing, "headline": briefing.live_revision.headline}
+    if request.method != "POST":
+        passage = request.GET.get("passage", "")[
+            : ErrorReportForm.base_fields["passage"].max_length
+        ]
+        form = ErrorReportForm(initial={"passage": passage})
+        return render(request, "briefings/report_error.html", {**context, "form": form})
+    form = ErrorReportForm(request.POST, instance=ErrorReport(briefing=briefing))
+    if form.is_bot:
+        return render(request, "briefings/report_thanks.html", context)
+    address = client_address(request)
+    if reports.throttled(address):
+        context.update(form=form, throttled=True)
+        return render(request, "briefings/report_error.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "briefings/report_error.html", {**context, "form": form})
+    reports.file_report(form.instance, address)
+    return render(request, "briefings/report_thanks.html", context)
 
 
 @public_page
@@ -97,9 +149,12 @@ def standards(request):
     )
     if not history:
         raise Http404("The standards page has not been written yet.")
-    return render(
-        request, "briefings/standards.html", {"standards": history[0], "history": history}
-    )
+    context = {
+        "standards": history[0],
+        "history": history,
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return render(request, "briefings/standards.html", context)
 
 
 OUTLETS_PAGE_SIZE = 50

@@ -182,6 +182,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+# Where readers write to the editors; shown in the standards page's feedback section.
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="editors@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Feed fetching (sources app; see docs/feeds.md).

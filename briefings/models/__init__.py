@@ -1,5 +1,6 @@
 from .briefing import Briefing, BriefingQuerySet, Topic
 from .children import HOUSE_SECTIONS, Citation, EditorsNote, QABlock, Section, Takeaway
+from .error_report import ErrorReport
 from .preview_link import PreviewLink
 from .public_note import PublicNote, PublicRecordIsPermanent
 from .revision import Revision
@@ -12,6 +13,7 @@ __all__ = [
     "BriefingQuerySet",
     "Citation",
     "EditorsNote",
+    "ErrorReport",
     "PreviewLink",
     "PublicNote",
     "PublicRecordIsPermanent",
