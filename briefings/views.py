@@ -66,7 +66,23 @@ def render_briefing(request, briefing: Briefing, page: Snapshot, topic: Topic, *
 
 @public_page
 def detail(request, slug):
-    briefing = Briefing.objects.select_related("live_revision__topic").filter(slug=slug).first()
+    briefing = _public_briefing(
+        request,
+        Briefing.objects.select_related("live_revision__topic", "live_revision__standards"),
+        slug,
+    )
+    if not isinstance(briefing, Briefing):
+        return briefing
+    live = briefing.live_revision
+    return render_briefing(
+        request, briefing, live.snapshot, live.topic, published_under=live.standards
+    )
+
+
+def _public_briefing(request, briefings, slug):
+    """The briefing readers may see at ``slug``; for a withdrawn one, the 410 page that says
+    why. Drafts and briefings scheduled for later do not exist for readers (404)."""
+    briefing = briefings.filter(slug=slug).first()
     if briefing is None:
         raise Http404("No briefing at this address.")
     if briefing.status == Briefing.Status.WITHDRAWN and briefing.live_revision_id:
@@ -75,20 +91,41 @@ def detail(request, slug):
         return render(request, "briefings/withdrawn.html", context, status=410)
     if not briefing.is_live:
         raise Http404("No briefing at this address.")
-    live = briefing.live_revision
-    return render_briefing(request, briefing, live.snapshot, live.topic)
+    return briefing
+
+
+def _standards_in_force() -> list[StandardsVersion]:
+    history = list(StandardsVersion.objects.in_force())
+    if not history:
+        raise Http404("The standards page has not been written yet.")
+    return history
 
 
 @public_page
 def standards(request):
-    history = list(
-        StandardsVersion.objects.filter(effective_at__lte=timezone.now()).order_by("-effective_at")
-    )
-    if not history:
-        raise Http404("The standards page has not been written yet.")
-    return render(
-        request, "briefings/standards.html", {"standards": history[0], "history": history}
-    )
+    history = _standards_in_force()
+    context = {"standards": history[0], "history": history, "current": history[0]}
+    return render(request, "briefings/standards.html", context)
+
+
+@public_page
+def standards_version(request, pk):
+    """One version's full text, at an address that never changes: the one briefings published
+    under it link to."""
+    history = _standards_in_force()
+    version = next((v for v in history if v.pk == pk), None)
+    if version is None:
+        raise Http404("No standards version at this address.")
+    context = {"standards": version, "history": history, "current": history[0]}
+    return render(request, "briefings/standards.html", context)
+
+
+@public_page
+def standards_history(request):
+    """Every version of the standards in force so far, newest first, each with what changed."""
+    history = _standards_in_force()
+    context = {"history": history, "current": history[0]}
+    return render(request, "briefings/standards_history.html", context)
 
 
 OUTLETS_PAGE_SIZE = 50

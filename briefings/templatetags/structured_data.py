@@ -40,8 +40,18 @@ def organization() -> dict:
     }
 
 
-def article(page: Snapshot, briefing: Briefing, standards, public_notes=(), updated_at=None):
+def article(
+    page: Snapshot,
+    briefing: Briefing,
+    standards,
+    public_notes=(),
+    updated_at=None,
+    published_under=None,
+):
+    """``standards`` is the version in force now (the method readers are told about);
+    ``published_under`` the version this revision was published under, when recorded."""
     url = settings.SITE_URL + briefing.get_absolute_url()
+    principles = published_under.get_absolute_url() if published_under else None
     data = {
         "@context": "https://schema.org",
         "@type": _types(page.work_type),
@@ -53,7 +63,7 @@ def article(page: Snapshot, briefing: Briefing, standards, public_notes=(), upda
         "dateModified": max(filter(None, [updated_at, briefing.published_at])),
         "author": [{"@type": "Person", "name": name} for name in page.byline_names],
         "publisher": organization(),
-        "publishingPrinciples": settings.SITE_URL + reverse("briefings:standards"),
+        "publishingPrinciples": settings.SITE_URL + (principles or reverse("briefings:standards")),
         "citation": [
             {"@type": "CreativeWork", "name": c.title, "url": c.url} for c in page.citations
         ],
@@ -97,9 +107,11 @@ def _types(work_type: str):
 
 
 @register.simple_tag
-def briefing_json_ld(page, briefing: Briefing, standards, public_notes=(), updated_at=None):
+def briefing_json_ld(
+    page, briefing: Briefing, standards, public_notes=(), updated_at=None, published_under=None
+):
     """A <script type="application/ld+json"> element describing the briefing."""
-    data = article(page, briefing, standards, public_notes, updated_at)
+    data = article(page, briefing, standards, public_notes, updated_at, published_under)
     text = json.dumps(data, cls=DjangoJSONEncoder)
     return mark_safe(  # noqa: S308 - JSON with <, > and & escaped cannot leave the element
         f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'
