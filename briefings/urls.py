@@ -15,6 +15,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("briefings/<slug:slug>/", views.detail, name="detail"),
+    path("briefings/<slug:slug>/history/", views.history, name="history"),
+    path(
+        "briefings/<slug:slug>/history/<int:old>/<int:new>/",
+        views.history_compare,
+        name="history_compare",
+    ),
     path("standards/", views.standards, name="standards"),
     path("standards/history/", views.standards_history, name="standards_history"),
     path("standards/<int:pk>/", views.standards_version, name="standards_version"),

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -10,7 +10,8 @@ from django.views.generic import ListView
 from newsroom.cache import public_page
 from sources.models import Outlet
 
-from . import permissions
+from . import diff, permissions
+from . import history as briefing_history
 from .models import Briefing, PreviewLink, PublicNote, StandardsVersion, Topic
 from .snapshot import Snapshot
 
@@ -99,6 +100,43 @@ def _standards_in_force() -> list[StandardsVersion]:
     if not history:
         raise Http404("The standards page has not been written yet.")
     return history
+
+
+@public_page
+def history(request, slug):
+    """The dated list of the versions readers saw of a published briefing."""
+    briefing = _public_briefing(request, Briefing.objects.select_related("live_revision"), slug)
+    if not isinstance(briefing, Briefing):
+        return briefing
+    old, new = request.GET.get("old", ""), request.GET.get("new", "")
+    if old.isdigit() and new.isdigit() and old != new:
+        # The comparison form: on to the comparison's own (cached) address.
+        pair = sorted([int(old), int(new)])
+        return redirect("briefings:history_compare", slug=slug, old=pair[0], new=pair[1])
+    context = {"briefing": briefing, "versions": briefing_history.versions(briefing)}
+    return render(request, "briefings/history.html", context)
+
+
+@public_page
+def history_compare(request, slug, old, new):
+    """What changed in the text readers see between two versions of a published briefing."""
+    briefing = _public_briefing(request, Briefing.objects.select_related("live_revision"), slug)
+    if not isinstance(briefing, Briefing):
+        return briefing
+    versions = briefing_history.versions(briefing, with_content=True)
+    if not 1 <= old < new <= len(versions):
+        raise Http404("No such versions of this briefing.")
+    before, after = versions[old - 1], versions[new - 1]
+    parts = diff.compare_for_readers(before.revision.snapshot, after.revision.snapshot)
+    context = {
+        "briefing": briefing,
+        "versions": versions,
+        "before": before,
+        "after": after,
+        "changed": [part for part in parts if part.changed],
+        "unchanged": [part for part in parts if not part.changed],
+    }
+    return render(request, "briefings/history_compare.html", context)
 
 
 @public_page
