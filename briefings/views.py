@@ -12,6 +12,7 @@ from sources.models import Outlet
 
 from . import diff, permissions
 from . import history as briefing_history
+from .credits import credits_for
 from .models import Briefing, PreviewLink, PublicNote, StandardsVersion, Topic
 from .snapshot import Snapshot
 
@@ -76,7 +77,12 @@ def detail(request, slug):
         return briefing
     live = briefing.live_revision
     return render_briefing(
-        request, briefing, live.snapshot, live.topic, published_under=live.standards
+        request,
+        briefing,
+        live.snapshot,
+        live.topic,
+        published_under=live.standards,
+        credits=credits_for(briefing, live.snapshot),
     )
 
 
