@@ -136,3 +136,24 @@ def compare(old: Snapshot | None, new: Snapshot) -> list[Part]:
     else:
         old_parts = {**_detail_lines(old, topics), **_children_lines(old)}
     return [Part(label, compare_lines(old_parts[label], new_parts[label])) for label in new_parts]
+
+
+# The parts readers see as text, under the names readers know them by.
+READER_PARTS = {
+    "Headline": "Headline",
+    "Dek": "Summary",
+    "Key takeaways": "Key takeaways",
+    "Sections": "Text",
+    "Q&A": "Questions and answers",
+    "Editor's notes": "Editor's notes",
+}
+
+
+def compare_for_readers(old: Snapshot, new: Snapshot) -> list[Part]:
+    """The text readers see, old against new: no slugs, topics, image files or sourcing
+    fields, which ``compare`` shows reviewers."""
+    return [
+        Part(READER_PARTS[part.label], part.rows)
+        for part in compare(old, new)
+        if part.label in READER_PARTS
+    ]

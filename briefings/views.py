@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -13,7 +13,9 @@ from newsroom.cache import public_page
 from newsroom.login_throttle import client_address
 from sources.models import Outlet
 
-from . import permissions, reports
+from . import diff, permissions, reports
+from . import history as briefing_history
+from .credits import credits_for
 from .forms import ErrorReportForm
 from .models import Briefing, ErrorReport, PreviewLink, PublicNote, StandardsVersion, Topic
 from .snapshot import Snapshot
@@ -79,14 +81,40 @@ def _record_title(notes: list[PublicNote]) -> str:
     return "Corrections and updates"
 
 
+@public_page
+def detail(request, slug):
+    briefing = _public_briefing(
+        request,
+        Briefing.objects.select_related("live_revision__topic", "live_revision__standards"),
+        slug,
+    )
+    if not isinstance(briefing, Briefing):
+        return briefing
+    live = briefing.live_revision
+    return render_briefing(
+        request,
+        briefing,
+        live.snapshot,
+        live.topic,
+        published_under=live.standards,
+        credits=credits_for(briefing, live.snapshot),
+    )
+
+
 class Withdrawn(Exception):
     def __init__(self, briefing: Briefing):
         self.briefing = briefing
 
 
-def _live_briefing(slug: str) -> Briefing:
-    """The briefing readers see at ``slug``; 404 if there is none, ``Withdrawn`` if it was."""
-    briefing = Briefing.objects.select_related("live_revision__topic").filter(slug=slug).first()
+def _live_briefing(slug: str, briefings=None) -> Briefing:
+    """The briefing readers see at ``slug``; 404 if there is none (drafts, briefings scheduled
+    for later), ``Withdrawn`` if it was withdrawn."""
+    briefings = (
+        briefings
+        if briefings is not None
+        else Briefing.objects.select_related("live_revision__topic")
+    )
+    briefing = briefings.filter(slug=slug).first()
     if briefing is None:
         raise Http404("No briefing at this address.")
     if briefing.status == Briefing.Status.WITHDRAWN and briefing.live_revision_id:
@@ -102,14 +130,57 @@ def _withdrawn(request, briefing: Briefing):
     return render(request, "briefings/withdrawn.html", context, status=410)
 
 
-@public_page
-def detail(request, slug):
+def _public_briefing(request, briefings, slug):
+    """The briefing readers may see at ``slug``, or for a withdrawn one the 410 page that says
+    why."""
     try:
-        briefing = _live_briefing(slug)
+        return _live_briefing(slug, briefings)
     except Withdrawn as gone:
         return _withdrawn(request, gone.briefing)
-    live = briefing.live_revision
-    return render_briefing(request, briefing, live.snapshot, live.topic)
+
+
+def _standards_in_force() -> list[StandardsVersion]:
+    history = list(StandardsVersion.objects.in_force())
+    if not history:
+        raise Http404("The standards page has not been written yet.")
+    return history
+
+
+@public_page
+def history(request, slug):
+    """The dated list of the versions readers saw of a published briefing."""
+    briefing = _public_briefing(request, Briefing.objects.select_related("live_revision"), slug)
+    if not isinstance(briefing, Briefing):
+        return briefing
+    old, new = request.GET.get("old", ""), request.GET.get("new", "")
+    if old.isdigit() and new.isdigit() and old != new:
+        # The comparison form: on to the comparison's own (cached) address.
+        pair = sorted([int(old), int(new)])
+        return redirect("briefings:history_compare", slug=slug, old=pair[0], new=pair[1])
+    context = {"briefing": briefing, "versions": briefing_history.versions(briefing)}
+    return render(request, "briefings/history.html", context)
+
+
+@public_page
+def history_compare(request, slug, old, new):
+    """What changed in the text readers see between two versions of a published briefing."""
+    briefing = _public_briefing(request, Briefing.objects.select_related("live_revision"), slug)
+    if not isinstance(briefing, Briefing):
+        return briefing
+    versions = briefing_history.versions(briefing, with_content=True)
+    if not 1 <= old < new <= len(versions):
+        raise Http404("No such versions of this briefing.")
+    before, after = versions[old - 1], versions[new - 1]
+    parts = diff.compare_for_readers(before.revision.snapshot, after.revision.snapshot)
+    context = {
+        "briefing": briefing,
+        "versions": versions,
+        "before": before,
+        "after": after,
+        "changed": [part for part in parts if part.changed],
+        "unchanged": [part for part in parts if not part.changed],
+    }
+    return render(request, "briefings/history_compare.html", context)
 
 
 @never_cache
@@ -144,17 +215,39 @@ def report_error(request, slug):
 
 @public_page
 def standards(request):
-    history = list(
-        StandardsVersion.objects.filter(effective_at__lte=timezone.now()).order_by("-effective_at")
-    )
-    if not history:
-        raise Http404("The standards page has not been written yet.")
+    history = _standards_in_force()
     context = {
         "standards": history[0],
         "history": history,
+        "current": history[0],
         "contact_email": settings.CONTACT_EMAIL,
     }
     return render(request, "briefings/standards.html", context)
+
+
+@public_page
+def standards_version(request, pk):
+    """One version's full text, at an address that never changes: the one briefings published
+    under it link to."""
+    history = _standards_in_force()
+    version = next((v for v in history if v.pk == pk), None)
+    if version is None:
+        raise Http404("No standards version at this address.")
+    context = {
+        "standards": version,
+        "history": history,
+        "current": history[0],
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return render(request, "briefings/standards.html", context)
+
+
+@public_page
+def standards_history(request):
+    """Every version of the standards in force so far, newest first, each with what changed."""
+    history = _standards_in_force()
+    context = {"history": history, "current": history[0]}
+    return render(request, "briefings/standards_history.html", context)
 
 
 OUTLETS_PAGE_SIZE = 50

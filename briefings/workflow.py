@@ -24,7 +24,7 @@ from sources.models import SourceItem
 
 from . import checklist, notifications, permissions
 from .images import keep_provenance
-from .models import Briefing, PublicNote, Revision, Transition
+from .models import Briefing, PublicNote, Revision, StandardsVersion, Transition
 from .snapshot import Snapshot
 
 Status = Briefing.Status
@@ -54,13 +54,16 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
     """Freeze the working copy (or the ``snapshot`` already built of it) as a revision and make
     it the one readers see. ``when`` in the future schedules the briefing."""
     now = timezone.now()
-    revision = Revision.freeze(briefing, user, snapshot)
+    publish_at = when or briefing.published_at or now
+    # Readers first see this revision at the publish time, or now for a briefing already live.
+    standards = StandardsVersion.objects.current(at=max(publish_at, now))
+    revision = Revision.freeze(briefing, user, snapshot, standards=standards)
     image = revision.snapshot.image
     if image:
         keep_provenance(image.name, image.credit, image.source_type)
     briefing.live_revision = revision
     briefing.has_unpublished_changes = False
-    briefing.published_at = when or briefing.published_at or now
+    briefing.published_at = publish_at
     briefing.status = Status.SCHEDULED if briefing.published_at > now else Status.PUBLISHED
     briefing.save()
     transaction.on_commit(clear_public_pages)

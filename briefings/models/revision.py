@@ -34,6 +34,15 @@ class Revision(models.Model):
     # The stored lead image's name: media serving asks which images readers may see.
     lead_image = models.CharField(max_length=200, blank=True, db_index=True)
     data = models.JSONField(encoder=DjangoJSONEncoder)
+    # The standards version in force when this revision went live (empty for revisions readers
+    # never saw, and for publications before any standards page existed).
+    standards = models.ForeignKey(
+        "briefings.StandardsVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -52,9 +61,10 @@ class Revision(models.Model):
         return Snapshot.load(self.data)
 
     @classmethod
-    def freeze(cls, briefing: Briefing, user=None, snapshot=None) -> "Revision":
+    def freeze(cls, briefing: Briefing, user=None, snapshot=None, standards=None) -> "Revision":
         """Store ``snapshot`` (by default the working copy as it is now) as the next revision
-        of ``briefing``."""
+        of ``briefing``; ``standards`` is the standards version it is published under, if it
+        is frozen to go live."""
         from ..snapshot import Snapshot
 
         snapshot = snapshot or Snapshot.of(briefing)
@@ -63,6 +73,7 @@ class Revision(models.Model):
             briefing=briefing,
             number=(last or 0) + 1,
             created_by=user,
+            standards=standards,
             data=snapshot.dump(),
             **snapshot.listing_columns(),
         )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.fields import RichTextField
@@ -16,8 +17,13 @@ POLICY_ANCHORS = {
 
 
 class StandardsVersionQuerySet(models.QuerySet):
-    def current(self):
-        return self.filter(effective_at__lte=timezone.now()).order_by("-effective_at").first()
+    def in_force(self, at=None):
+        """Versions that have taken effect by ``at`` (by default now), newest first."""
+        return self.filter(effective_at__lte=at or timezone.now()).order_by("-effective_at", "-pk")
+
+    def current(self, at=None):
+        """The version in force at ``at`` (by default now), or None before the first."""
+        return self.in_force(at).first()
 
 
 class StandardsVersion(models.Model):
@@ -50,3 +56,7 @@ class StandardsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.effective_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        """The stable address of this version's full text."""
+        return reverse("briefings:standards_version", args=[self.pk])

@@ -40,8 +40,20 @@ def organization() -> dict:
     }
 
 
-def article(page: Snapshot, briefing: Briefing, standards, public_notes=(), updated_at=None):
+def article(
+    page: Snapshot,
+    briefing: Briefing,
+    standards,
+    public_notes=(),
+    updated_at=None,
+    published_under=None,
+    credits=None,
+):
+    """``standards`` is the version in force now (the method readers are told about);
+    ``published_under`` the version this revision was published under, when recorded;
+    ``credits`` who wrote, edited and approved it, from the workflow's log."""
     url = settings.SITE_URL + briefing.get_absolute_url()
+    principles = published_under.get_absolute_url() if published_under else None
     data = {
         "@context": "https://schema.org",
         "@type": _types(page.work_type),
@@ -51,9 +63,12 @@ def article(page: Snapshot, briefing: Briefing, standards, public_notes=(), upda
         "description": page.dek,
         "datePublished": briefing.published_at,
         "dateModified": max(filter(None, [updated_at, briefing.published_at])),
-        "author": [{"@type": "Person", "name": name} for name in page.byline_names],
+        "author": [
+            {"@type": "Person", "name": name}
+            for name in (credits.writers if credits else page.byline_names)
+        ],
         "publisher": organization(),
-        "publishingPrinciples": settings.SITE_URL + reverse("briefings:standards"),
+        "publishingPrinciples": settings.SITE_URL + (principles or reverse("briefings:standards")),
         "citation": [
             {"@type": "CreativeWork", "name": c.title, "url": c.url} for c in page.citations
         ],
@@ -69,6 +84,15 @@ def article(page: Snapshot, briefing: Briefing, standards, public_notes=(), upda
     ]
     if corrections:
         data["correction"] = corrections
+    if credits and credits.editors:
+        data["editor"] = [{"@type": "Person", "name": name} for name in credits.editors]
+    if credits and credits.approver:
+        # schema.org's Role: the contributor, with what they did.
+        data["contributor"] = {
+            "@type": "Role",
+            "roleName": "Approving editor",
+            "contributor": {"@type": "Person", "name": credits.approver},
+        }
     if page.source:
         data["isBasedOn"] = {
             "@type": "CreativeWork",
@@ -96,9 +120,17 @@ def _types(work_type: str):
 
 
 @register.simple_tag
-def briefing_json_ld(page, briefing: Briefing, standards, public_notes=(), updated_at=None):
+def briefing_json_ld(
+    page,
+    briefing: Briefing,
+    standards,
+    public_notes=(),
+    updated_at=None,
+    published_under=None,
+    credits=None,
+):
     """A <script type="application/ld+json"> element describing the briefing."""
-    data = article(page, briefing, standards, public_notes, updated_at)
+    data = article(page, briefing, standards, public_notes, updated_at, published_under, credits)
     text = json.dumps(data, cls=DjangoJSONEncoder)
     return mark_safe(  # noqa: S308 - JSON with <, > and & escaped cannot leave the element
         f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'

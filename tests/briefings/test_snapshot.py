@@ -92,8 +92,9 @@ def test_publishing_reads_the_working_copy_once_for_the_checklist_and_the_revisi
     writer, editor, django_assert_max_num_queries
 ):
     briefing = briefing_in_state("in_review", writer, editor)
-    # lock, checklist's snapshot (briefing parts, byline, source), revision, log, status...
-    with django_assert_max_num_queries(20) as queries:
+    # lock, checklist's snapshot (briefing parts, byline, source), the standards in force,
+    # revision, log, status...
+    with django_assert_max_num_queries(21) as queries:
         workflow.publish(editor, briefing)
     reads_of_takeaways = [
         q for q in queries.captured_queries if 'FROM "briefings_takeaway"' in q["sql"]

@@ -122,6 +122,14 @@ class Command(BaseCommand):
             for name, slug, home, text in demo.OUTLETS
         }
         now = timezone.now()
+        # First, so that every demo publication records the standards it went out under.
+        StandardsVersion.objects.create(
+            method_summary=demo.STANDARDS_SUMMARY,
+            body=demo.STANDARDS_BODY,
+            change_summary="First version of our standards.",
+            created_by=editor,
+            effective_at=now - timedelta(days=30),
+        )
         for n, spec in enumerate(demo.BRIEFINGS):
             outlet = outlets[spec["outlet"]]
             item = SourceItem.objects.create(
@@ -168,13 +176,6 @@ class Command(BaseCommand):
         )
         draft.authors.add(writer)
         Takeaway.objects.create(briefing=draft, position=1, text=demo.DRAFT["takeaways"][0])
-        StandardsVersion.objects.create(
-            method_summary=demo.STANDARDS_SUMMARY,
-            body=demo.STANDARDS_BODY,
-            change_summary="First version of our standards.",
-            created_by=editor,
-            effective_at=now - timedelta(days=30),
-        )
 
     def create_briefing(self, spec, topics, writer, item) -> Briefing:
         briefing = Briefing(
