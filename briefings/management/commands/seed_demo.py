@@ -221,17 +221,15 @@ class Command(BaseCommand):
         return briefing
 
     def add_notes(self, briefing, spec, editor) -> None:
-        notes = [
-            EditorsNote(
-                kind=EditorsNote.Kind.NOTE,
-                body=f"<p>Written by Sam Writer and edited by {editor.public_name}.</p>",
-            )
-        ]
+        """The AI disclosure, where AI helped. Who wrote, edited and approved a briefing is
+        not typed in a note: the page credits them from the workflow's log."""
         if spec.get("ai"):
-            notes.append(EditorsNote(kind=EditorsNote.Kind.AI_DISCLOSURE, body=demo.AI_NOTE))
-        for n, note in enumerate(notes, 1):
-            note.briefing, note.position = briefing, n
-        EditorsNote.objects.bulk_create(notes)
+            EditorsNote.objects.create(
+                briefing=briefing,
+                position=1,
+                kind=EditorsNote.Kind.AI_DISCLOSURE,
+                body=demo.AI_NOTE,
+            )
 
     @transaction.atomic
     def create_workflow_examples(self, users) -> int:
