@@ -55,13 +55,20 @@ def test_submit_for_review_submits_the_dek_just_typed(people):
     assert briefing.dek == "The dek as the writer last typed it."
 
 
-def test_approve_and_publish_publishes_the_headline_just_typed(people):
-    writer_user = UserFactory(username="sam", role="Writers")
+def reviewing(people):
+    """A writer's briefing in review, open on an editor's screen."""
+    briefing = briefing_in_state(
+        "in_review", UserFactory(username="sam", role="Writers"), UserFactory(role="Editors")
+    )
     UserFactory(username="alex", role="Editors")
-    briefing = briefing_in_state("in_review", writer_user, UserFactory(role="Editors"))
     editor = people("editor")
     editor.log_in("alex")
     editor.open(change_path(briefing))
+    return briefing, editor
+
+
+def test_approve_and_publish_publishes_the_headline_just_typed(people):
+    briefing, editor = reviewing(people)
     editor.page.fill("#id_headline", "The headline the editor retyped")
 
     editor.click("Approve and publish")
@@ -75,12 +82,7 @@ def test_approve_and_publish_publishes_the_headline_just_typed(people):
 
 
 def test_a_form_that_does_not_validate_is_shown_again_and_nothing_is_done(people):
-    writer_user = UserFactory(username="sam", role="Writers")
-    UserFactory(username="alex", role="Editors")
-    briefing = briefing_in_state("in_review", writer_user, UserFactory(role="Editors"))
-    editor = people("editor")
-    editor.log_in("alex")
-    editor.open(change_path(briefing))
+    briefing, editor = reviewing(people)
     editor.page.fill("#id_headline", "")
     editor.page.fill("#id_dek", "A dek typed along with an emptied headline.")
 
