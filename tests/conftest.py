@@ -34,3 +34,17 @@ def _two_factor_only_where_tested(settings):
     """Most tests sign editors in with force_login() to test something else; the two-factor
     tests (tests/newsroom/test_two_factor.py, the security browser tests) turn it back on."""
     settings.REQUIRE_2FA_FOR_EDITORS = False
+
+
+@pytest.fixture
+def writer():
+    from tests.factories import UserFactory
+
+    return UserFactory(role="Writers")
+
+
+@pytest.fixture
+def editor():
+    from tests.factories import UserFactory
+
+    return UserFactory(role="Editors")

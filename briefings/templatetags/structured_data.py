@@ -119,18 +119,19 @@ def _types(work_type: str):
     return "NewsArticle" if subtype == "NewsArticle" else ["NewsArticle", subtype]
 
 
-@register.simple_tag
-def briefing_json_ld(
-    page,
-    briefing: Briefing,
-    standards,
-    public_notes=(),
-    updated_at=None,
-    published_under=None,
-    credits=None,
-):
-    """A <script type="application/ld+json"> element describing the briefing."""
-    data = article(page, briefing, standards, public_notes, updated_at, published_under, credits)
+@register.simple_tag(takes_context=True)
+def briefing_json_ld(context) -> str:
+    """A <script type="application/ld+json"> element describing the briefing page's briefing,
+    from the page's own context (``render_briefing`` gives every piece)."""
+    data = article(
+        context["page"],
+        context["briefing"],
+        context.get("standards"),
+        context.get("public_notes", ()),
+        context.get("updated_at"),
+        context.get("published_under"),
+        context.get("credits"),
+    )
     text = json.dumps(data, cls=DjangoJSONEncoder)
     return mark_safe(  # noqa: S308 - JSON with <, > and & escaped cannot leave the element
         f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'

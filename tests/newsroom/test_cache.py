@@ -18,7 +18,7 @@ from django.test import override_settings
 
 from briefings import workflow
 from briefings.models import Briefing
-from tests.factories import BriefingFactory, UserFactory, add_children, briefing_in_state
+from tests.factories import BriefingFactory, add_children, briefing_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -94,16 +94,6 @@ def redis_cache(tmp_path):
             yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def writer():
-    return UserFactory(role="Writers")
-
-
-@pytest.fixture
-def editor():
-    return UserFactory(role="Editors")
 
 
 def published(**kwargs) -> Briefing:
