@@ -36,7 +36,11 @@ class WorkflowAdminMixin:
         can_edit = permissions.can_edit(user, obj)
         return {
             "workflow": {
-                "checklist": workflow.publication_checklist(obj),
+                # A POST either redirects or comes back with errors, and then the checklist
+                # describes the form as posted (BriefingAdmin.render_change_form).
+                "checklist": None
+                if request.method == "POST"
+                else workflow.publication_checklist(obj),
                 "timeline": timeline,
                 "changes_request": last_request
                 if obj.status == Briefing.Status.CHANGES_REQUESTED
