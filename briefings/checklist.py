@@ -6,10 +6,12 @@ types, to the working copy shown in the admin and to what ``workflow.publish`` f
 
 from dataclasses import dataclass
 
+from django.utils.text import get_text_list
+
 from newsroom.plaintext import html_to_text
 
 from .models import Briefing
-from .snapshot import Snapshot
+from .snapshot import Disclosure, Snapshot
 
 HEADLINE_MAX = Briefing._meta.get_field("headline").max_length
 DEK_MAX = Briefing._meta.get_field("dek").max_length
@@ -81,15 +83,34 @@ def run(page: Snapshot) -> list[Check]:
         )
     checks.append(_attribution_check(page))
     if page.ai_assisted:
-        disclosed = any(note.is_disclosure and html_to_text(note.body) for note in page.notes)
+        checks.append(_disclosure_check(page))
+    if page.image and page.image.source_type in Briefing.AI_IMAGE_TYPES:
+        disclosed = page.ai is not None and Briefing.AIUse.IMAGE in page.ai.uses
         checks.append(
             Check(
-                "AI-assistance disclosure note",
+                "AI-made lead image disclosed",
                 disclosed,
-                "" if disclosed else "AI assistance is marked but no disclosure note says how",
+                "" if disclosed else "mark AI assistance and tick “generate the lead image”",
             )
         )
     return checks
+
+
+def _disclosure_check(page: Snapshot) -> Check:
+    """AI assistance is disclosed the way the standards promise: the tool, what it did and
+    the person who checked it."""
+    ai = page.ai or Disclosure()
+    missing = []
+    if not ai.tool.strip():
+        missing.append("the tool or model")
+    if not ai.uses:
+        missing.append("what the AI did")
+    elif Briefing.AIUse.OTHER in ai.uses and not ai.other.strip():
+        missing.append("what the other use was")
+    if not ai.checker:
+        missing.append("who checked it")
+    detail = "say " + get_text_list(missing, "and") if missing else ""
+    return Check("AI assistance disclosed", not missing, detail)
 
 
 def _sections_check(page: Snapshot) -> Check:

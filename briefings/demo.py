@@ -23,10 +23,10 @@ OUTLETS = [
     ),
 ]
 
+AI_TOOL = "Draftwell, our in-house summarising model"
 AI_NOTE = (
-    "<p>An AI model (an internal summarising assistant) helped draft the first version of the "
-    "key takeaways from the source item. A writer rewrote them and the editor on duty checked "
-    "every figure against the original before publication.</p>"
+    "<p>The model's first draft of the takeaways was rewritten by the writer, and every figure "
+    "was checked against the source and the public records listed below.</p>"
 )
 
 BRIEFINGS = [
@@ -197,34 +197,40 @@ DRAFT = {
 }
 
 STANDARDS_SUMMARY = (
-    "Every briefing starts from a story someone else reported first. We name that source and "
-    "link to it, add context in our own words, and an editor reviews each briefing before it "
-    "is published. When we get something wrong we say so on the page."
+    "Most briefings start from a story another outlet reported first: we name that outlet and "
+    "link to the original, add context in our own words, and an editor reviews every briefing "
+    "before it is published. When we get something wrong we say so on the page."
 )
 
 STANDARDS_BODY = """
 <h2 id="method">How a briefing is made</h2>
 <p>Our writers watch feeds from outlets we trust, pick items worth explaining, and write a
-short briefing: what happened, why it matters, and what to watch next. Each briefing names the
-outlet where the story began and links to the original.</p>
+short briefing: what happened, why it matters, and what to watch next. A briefing that began
+from another outlet's story names that outlet and links to the original; one that rounds up
+several outlets lists them all; our own reporting says so. Every briefing's "How we report" box
+says which of these it is, and credits who wrote, edited and approved it. No briefing is
+published until an editor has approved it.</p>
 <h2 id="verification">Verification</h2>
 <p>We check every figure and quote against the original source, and against a second source
-where one exists. If we cannot verify a claim, we attribute it or leave it out.</p>
+where one exists. If we cannot verify a claim, we attribute it or leave it out. Every further
+source we relied on is listed, with a link, at the foot of the briefing.</p>
 <h2 id="ethics">Ethics</h2>
 <p>Writers declare conflicts of interest to their editor. We do not accept gifts from the
 people we write about. Sponsored briefings are labelled as such at the top of the page.</p>
 <h2 id="ai">Use of AI tools</h2>
-<p>We sometimes use AI tools for research, summaries or first drafts. A person always rewrites
-and checks the result, and every briefing that used AI assistance says so in its editor's
-notes, naming the tool and the editor who reviewed it. AI-generated images are labelled in
-their credit line.</p>
+<p>We sometimes use AI tools for summaries, first drafts of takeaways, translation or images. A
+person always rewrites and checks the result, and every briefing that used AI assistance says
+so in its editor's note: the tool, what it did and the person who checked its work. An image
+made or edited with AI says so in its credit line ("Image source: …"), and the image file
+itself carries the same label for anyone who copies it.</p>
 <h2 id="unnamed-sources">Unnamed sources</h2>
 <p>We rarely rely on unnamed sources, and never for a briefing's main claim. When we do, we
 say why the source was not named.</p>
 <h2 id="corrections">Corrections</h2>
 <p>Corrections fix facts; clarifications fix wording that could mislead; updates add new
-information. Each is a dated note on the briefing and appears in our public corrections log.
-We fix typing errors without a note.</p>
+information. Each is a dated note on the briefing, flagged under its byline, and appears in our
+public corrections log. We fix typing errors without a note. Every version readers saw stays
+public in the briefing's version history, with what changed between any two.</p>
 <h2 id="withdrawals">Withdrawals</h2>
 <p>We withdraw a briefing only when it cannot be put right by a correction: when its source
 retracts the report it began from, or when it turns out to rest on a claim we cannot stand

@@ -19,12 +19,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.text import get_text_list
 
 from newsroom.fields import SanitizedHTML
 from newsroom.sanitize import sanitize_html
 from sources.models import SourceItem
 
 # The model modules, not the package: the revision model reads snapshots.
+from .images import SOURCE_TYPE_VOCABULARY
 from .models.briefing import Briefing
 from .models.children import Citation, EditorsNote, QABlock, Section, Takeaway
 
@@ -75,6 +77,15 @@ class Image:
     def source_type_label(self) -> str:
         return Briefing.ImageSourceType(self.source_type).label if self.source_type else ""
 
+    @property
+    def source_type_uri(self) -> str:
+        """The IPTC digital source type, as the vocabulary's URI."""
+        return SOURCE_TYPE_VOCABULARY + self.source_type if self.source_type else ""
+
+    @property
+    def is_ai(self) -> bool:
+        return self.source_type in Briefing.AI_IMAGE_TYPES
+
 
 @dataclass(frozen=True)
 class Point:
@@ -114,6 +125,34 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Disclosure:
+    """How AI assistance was used: the tool, what it did and who checked it."""
+
+    tool: str = ""
+    uses: tuple[str, ...] = ()
+    other: str = ""
+    checker: Person | None = None
+
+    @property
+    def doing(self) -> list[str]:
+        """What the tool did, as phrases that complete "We used <tool> to …"."""
+        known = Briefing.AIUse
+        phrases = [known(use).label for use in self.uses if use in known.values and use != "other"]
+        if known.OTHER in self.uses and self.other.strip():
+            phrases.append(self.other.strip().rstrip("."))
+        return phrases
+
+    @property
+    def sentence(self) -> str:
+        """The disclosure as the page prints it: one plain sentence (two with a checker)."""
+        doing = get_text_list(self.doing, "and") or "help"
+        text = f"We used {self.tool.strip() or 'an AI tool'} to {doing}."
+        if self.checker:
+            text += f" {self.checker.name} checked its work against the sources."
+        return text
+
+
+@dataclass(frozen=True)
 class Reference:
     """A further outside source the briefing cites."""
 
@@ -147,6 +186,7 @@ class Snapshot:
     work_type: str = Briefing.WorkType.EXPLAINER
     attribution_kind: str = Briefing.AttributionKind.ORIGINAL
     ai_assisted: bool = False
+    ai: Disclosure | None = None
     image: Image | None = None
     byline: tuple[Person, ...] = ()
     source: Source | None = None
@@ -249,6 +289,7 @@ class Snapshot:
             work_type=value("work_type", base.work_type),
             attribution_kind=value("attribution_kind", base.attribution_kind),
             ai_assisted=bool(value("ai_assisted", base.ai_assisted)),
+            ai=_disclosure_from_form(form, base) if "ai_assisted" in form.fields else base.ai,
             image=image or None,
             byline=byline,
             source=item,
@@ -277,6 +318,7 @@ class Snapshot:
                     "source_item_id",
                 )
             },
+            ai=_load_disclosure(data.get("ai")),
             image=Image(**image) if image else None,
             byline=tuple(Person(**person) for person in data.get("byline", [])),
             source=Source(**source) if source else None,
@@ -296,6 +338,10 @@ class Snapshot:
             setattr(briefing, name, getattr(self, name))
         briefing.topic_id = self.topic_id
         briefing.source_item_id = self.source_item_id
+        ai = self.ai or Disclosure()
+        briefing.ai_tool, briefing.ai_uses, briefing.ai_use_other = ai.tool, list(ai.uses), ai.other
+        checker = ai.checker and get_user_model().objects.filter(pk=ai.checker.id).first()
+        briefing.ai_checked_by = checker or None
         image = self.image or Image("")
         briefing.lead_image = image.name
         briefing.lead_image_alt = image.alt
@@ -328,6 +374,21 @@ class Snapshot:
         }
 
 
+def _disclosure_from_form(form, base: Snapshot) -> Disclosure | None:
+    def value(name):
+        return form[name].value() if name in form.fields else None
+
+    ai = base.ai or Disclosure()
+    checker = value("ai_checked_by")
+    return _disclosure(
+        value("ai_assisted"),
+        value("ai_tool") if "ai_tool" in form.fields else ai.tool,
+        value("ai_uses") if "ai_uses" in form.fields else list(ai.uses),
+        value("ai_use_other") if "ai_use_other" in form.fields else ai.other,
+        checker if "ai_checked_by" in form.fields else (ai.checker and ai.checker.id),
+    )
+
+
 def _names(kind) -> list[str]:
     return [f.name for f in fields(kind)]
 
@@ -350,6 +411,13 @@ def _fields_of(briefing: Briefing) -> dict:
         "work_type": briefing.work_type,
         "attribution_kind": briefing.attribution_kind,
         "ai_assisted": briefing.ai_assisted,
+        "ai": _disclosure(
+            briefing.ai_assisted,
+            briefing.ai_tool,
+            briefing.ai_uses,
+            briefing.ai_use_other,
+            briefing.ai_checked_by_id,
+        ),
         "source_item_id": briefing.source_item_id,
         "image": Image(
             image,
@@ -363,11 +431,35 @@ def _fields_of(briefing: Briefing) -> dict:
     }
 
 
+def _disclosure(used, tool, uses, other, checker_id) -> Disclosure | None:
+    """The disclosure when AI assistance is marked (None otherwise)."""
+    if not used:
+        return None
+    checker = None
+    if str(checker_id or "").isdigit():
+        user = get_user_model().objects.filter(pk=checker_id).first()
+        checker = user and Person(user.pk, user.public_name)
+    uses = uses if isinstance(uses, list | tuple) else []
+    return Disclosure(tool or "", tuple(str(use) for use in uses), other or "", checker)
+
+
 def _source_of(item) -> Source | None:
     if item is None:
         return None
     outlet = item.outlet
     return Source(item.url, item.title, outlet.pk, outlet.name, outlet.slug)
+
+
+def _load_disclosure(data: dict | None) -> Disclosure | None:
+    if not data:
+        return None
+    checker = data.get("checker")
+    return Disclosure(
+        data.get("tool", ""),
+        tuple(data.get("uses", ())),
+        data.get("other", ""),
+        Person(**checker) if checker else None,
+    )
 
 
 def _upgrade_v1(data: dict) -> dict:

@@ -189,6 +189,12 @@ def change_form_data(briefing: Briefing, **fields) -> dict:
     authors = [str(pk) for pk in briefing.authors.values_list("pk", flat=True)]
     if briefing.ai_assisted:
         data["ai_assisted"] = "on"
+    data |= {
+        "ai_tool": briefing.ai_tool,
+        "ai_uses": list(briefing.ai_uses),
+        "ai_use_other": briefing.ai_use_other,
+        "ai_checked_by": str(briefing.ai_checked_by_id or ""),
+    }
     children = {
         "takeaways": (Takeaway, ["text"]),
         "sections": (Section, ["heading", "body"]),

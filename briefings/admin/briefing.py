@@ -127,6 +127,13 @@ class BriefingForm(forms.ModelForm):
 
     # Not the model field (which the form never writes): the version this form was loaded at.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    ai_uses = forms.MultipleChoiceField(
+        label="What the AI did",
+        choices=Briefing.AIUse.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Every use that applies; the page says it in one sentence.",
+    )
 
     class Meta:
         # A plain file field: Django's image field would open the upload with every decoder
@@ -144,6 +151,9 @@ class BriefingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         show_limits(self)
+        if "ai_checked_by" in self.fields:
+            checkers = get_user_model().objects.filter(is_staff=True, is_active=True)
+            self.fields["ai_checked_by"].queryset = checkers.order_by("username")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -257,7 +267,15 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Sourcing", {"fields": ["attribution_kind", "source_item", "ai_assisted"]}),
+        ("Sourcing", {"fields": ["attribution_kind", "source_item"]}),
+        (
+            "AI assistance",
+            {
+                "fields": ["ai_assisted", "ai_tool", "ai_uses", "ai_use_other", "ai_checked_by"],
+                "description": "Readers are told which tool was used, for what, and who "
+                "checked its work (see the standards' section on AI tools).",
+            },
+        ),
         ("Publication", {"fields": ["status", "published_at"]}),
     ]
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +24,14 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("briefings:topic", args=[self.slug])
+
+
+def validate_ai_uses(value) -> None:
+    known = set(Briefing.AIUse.values)
+    if not isinstance(value, list) or not set(value) <= known:
+        raise ValidationError(
+            "Choose what the AI did from the list: " + ", ".join(Briefing.AIUse.labels) + "."
+        )
 
 
 class BriefingQuerySet(models.QuerySet):
@@ -109,6 +118,16 @@ class Briefing(models.Model):
         AI_EDITED = "compositeWithTrainedAlgorithmicMedia", "Photograph edited with generative AI"
         SCREENSHOT = "screenCapture", "Screenshot"
 
+    AI_IMAGE_TYPES = ("trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia")
+
+    class AIUse(models.TextChoices):
+        # The label completes "We used <tool> to …".
+        SUMMARY = "summary", "summarise the source"
+        TAKEAWAYS = "takeaways", "draft the key takeaways"
+        TRANSLATION = "translation", "translate the source"
+        IMAGE = "image", "generate the lead image"
+        OTHER = "other", "other (say what)"
+
     headline = models.CharField(max_length=110)
     slug = models.SlugField(
         max_length=120, unique=True, help_text="The public address; fixed once published."
@@ -148,7 +167,29 @@ class Briefing(models.Model):
     ai_assisted = models.BooleanField(
         "AI assistance used",
         default=False,
-        help_text="Requires an AI-assistance disclosure note before publication.",
+        help_text="Readers are told which tool did what, and who checked it.",
+    )
+    ai_tool = models.CharField(
+        "AI tool or model", max_length=120, blank=True, help_text="For example “ChatGPT-4o”."
+    )
+    ai_uses = models.JSONField(
+        "what the AI did",
+        default=list,
+        blank=True,
+        help_text="Every use that applies.",
+        validators=[validate_ai_uses],
+    )
+    ai_use_other = models.CharField(
+        "other use", max_length=160, blank=True, help_text="What else it did, in a few words."
+    )
+    ai_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="checked by",
+        help_text="The person who checked the AI's work against the sources.",
     )
 
     status = models.CharField(

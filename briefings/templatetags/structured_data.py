@@ -22,7 +22,6 @@ ARTICLE_TYPES = {
     Briefing.WorkType.OPINION: "OpinionNewsArticle",
     Briefing.WorkType.SPONSORED: "AdvertiserContentArticle",
 }
-IPTC_SOURCE_TYPES = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 # Notes schema.org calls corrections; an update adds news, it corrects nothing.
 CORRECTING = frozenset({PublicNote.Kind.CORRECTION, PublicNote.Kind.CLARIFICATION})
 # Characters that could close the script element or start markup inside it.
@@ -109,7 +108,7 @@ def article(
             "creditText": page.image.credit,
         }
         if page.image.source_type:
-            data["image"]["digitalSourceType"] = IPTC_SOURCE_TYPES + page.image.source_type
+            data["image"]["digitalSourceType"] = page.image.source_type_uri
     return data
 
 

@@ -38,7 +38,8 @@ def test_demo_has_published_briefings_over_topics_and_outlets(demo):
 def test_demo_includes_qa_ai_disclosure_an_image_and_a_draft(demo):
     live = list(Briefing.objects.published())
     with_qa = [b for b in live if b.live_revision.snapshot.questions]
-    disclosed = [b for b in live if any(n.is_disclosure for n in b.live_revision.snapshot.notes)]
+    disclosed = [b for b in live if b.live_revision.snapshot.ai]
+    assert all(b.live_revision.snapshot.ai.checker for b in disclosed)
     assert len(with_qa) >= 2
     assert len(disclosed) >= 2
     illustrated = [b for b in live if b.lead_image]

@@ -189,7 +189,7 @@ def test_publishing_is_refused_with_every_unmet_item_listed(client, writer, edit
         "3–5 key takeaways",
         "At least one section with text",
         "Attribution to the original source",
-        "AI-assistance disclosure note",
+        "AI assistance disclosed",
         "Byline names at least one person",
     }
 
@@ -232,10 +232,12 @@ def test_checklist_wants_the_source_item_attributed(writer):
 
 def test_checklist_wants_a_disclosure_when_ai_assisted(writer):
     briefing = complete_briefing(writer, ai_assisted=True)
-    assert [c.label for c in checklist.unmet(snapshot_of(briefing))] == [
-        "AI-assistance disclosure note"
-    ]
+    assert [c.label for c in checklist.unmet(snapshot_of(briefing))] == ["AI assistance disclosed"]
+    # A free-text note is not enough: readers are told the tool, its use and its checker.
     briefing.notes.create(position=1, kind="ai_disclosure", body="<p>A model drafted.</p>")
+    assert checklist.unmet(snapshot_of(briefing))
+    briefing.ai_tool, briefing.ai_uses, briefing.ai_checked_by = "Model", ["summary"], writer
+    briefing.save()
     assert not checklist.unmet(snapshot_of(briefing))
 
 
@@ -593,7 +595,7 @@ def test_the_checklist_follows_the_unsaved_form(client, writer):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('class="wf-missing"') == 3
-    for label in ("Dek present", "3–5 key takeaways", "AI-assistance disclosure note"):
+    for label in ("Dek present", "3–5 key takeaways", "AI assistance disclosed"):
         assert label in html
     briefing.refresh_from_db()
     assert briefing.dek  # nothing was saved

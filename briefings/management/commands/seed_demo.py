@@ -221,14 +221,16 @@ class Command(BaseCommand):
         return briefing
 
     def add_notes(self, briefing, spec, editor) -> None:
-        """The AI disclosure, where AI helped. Who wrote, edited and approved a briefing is
-        not typed in a note: the page credits them from the workflow's log."""
+        """The AI disclosure, where AI helped: the tool, what it did and who checked it, which
+        the page states in one sentence. Who wrote, edited and approved a briefing is not typed
+        in a note: the page credits them from the workflow's log."""
         if spec.get("ai"):
+            briefing.ai_tool = demo.AI_TOOL
+            briefing.ai_uses = [Briefing.AIUse.SUMMARY, Briefing.AIUse.TAKEAWAYS]
+            briefing.ai_checked_by = editor
+            briefing.save(update_fields=["ai_tool", "ai_uses", "ai_checked_by"])
             EditorsNote.objects.create(
-                briefing=briefing,
-                position=1,
-                kind=EditorsNote.Kind.AI_DISCLOSURE,
-                body=demo.AI_NOTE,
+                briefing=briefing, position=1, kind=EditorsNote.Kind.NOTE, body=demo.AI_NOTE
             )
 
     @transaction.atomic
