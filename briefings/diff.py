@@ -18,11 +18,16 @@ _LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
+class Heading(str):
+    """A line that names what follows (a section's heading, a question, a note's kind)."""
+
+
 @dataclass
 class Row:
     kind: str  # "same", "changed", "removed", "added"
     old: SafeString
     new: SafeString
+    heading: bool = False
 
 
 @dataclass
@@ -62,13 +67,21 @@ def compare_lines(old: list[str], new: list[str]) -> list[Row]:
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            rows += [Row("same", escape(line), escape(line)) for line in old[i1:i2]]
+            rows += [Row("same", escape(a), escape(a), _heads(a)) for a in old[i1:i2]]
             continue
         pairs = list(zip(old[i1:i2], new[j1:j2], strict=False)) if tag == "replace" else []
-        rows += [Row("changed", *_word_diff(a, b)) for a, b in pairs]
-        rows += [Row("removed", escape(line), mark_safe("")) for line in old[i1 + len(pairs) : i2]]
-        rows += [Row("added", mark_safe(""), escape(line)) for line in new[j1 + len(pairs) : j2]]
+        rows += [Row("changed", *_word_diff(a, b), _heads(a, b)) for a, b in pairs]
+        rows += [
+            Row("removed", escape(a), mark_safe(""), _heads(a)) for a in old[i1 + len(pairs) : i2]
+        ]
+        rows += [
+            Row("added", mark_safe(""), escape(b), _heads(b)) for b in new[j1 + len(pairs) : j2]
+        ]
     return rows
+
+
+def _heads(*lines: str) -> bool:
+    return any(isinstance(line, Heading) for line in lines)
 
 
 def _choice(choices, value) -> str:
@@ -96,24 +109,29 @@ def _detail_lines(page: Snapshot, topics: dict) -> dict[str, list[str]]:
             f"Began from: {source.outlet_name}, {source.title} ({source.url})"
             if source
             else "Began from: no source item",
+        ],
+        "AI assistance": [
             f"AI assistance used: {'yes' if page.ai_assisted else 'no'}",
+            *([page.ai.sentence] if page.ai else []),
         ],
     }
 
 
 def _children_lines(page: Snapshot) -> dict[str, list[str]]:
     notes = []
+    if page.ai:
+        notes += [Heading("Use of AI"), page.ai.sentence]
     for note in page.notes:
-        notes.append(f"[{note.label}]")
+        notes.append(Heading(note.label))
         notes += rich_text_lines(note.body)
     sections = []
     for section in page.sections:
-        sections.append(f"## {section.heading}")
+        sections.append(Heading(section.heading))
         sections += rich_text_lines(section.body)
     qa = []
     for block in page.questions:
-        qa.append(f"Q: {block.question}")
-        qa += [f"A: {line}" for line in rich_text_lines(block.answer)]
+        qa.append(Heading(block.question))
+        qa += rich_text_lines(block.answer)
     return {
         "Key takeaways": [f"{n}. {t.text}" for n, t in enumerate(page.takeaways, 1)],
         "Sections": sections,
@@ -146,6 +164,8 @@ READER_PARTS = {
     "Sections": "Text",
     "Q&A": "Questions and answers",
     "Editor's notes": "Editor's notes",
+    "Byline": "Byline",
+    "Further sources": "Sources",
 }
 
 
