@@ -1,13 +1,16 @@
-"""A reader reports an error in a real browser, without JavaScript's help or an account; an
-editor accepts the report and turns it into a correction in one step; the correction appears
-on the page and in the corrections log, and the reader is told by email."""
+"""The trust walk of the demo, in a real browser: a reader reports an error without an
+account; an editor accepts the report and turns it into a correction in one step; the reader
+sees the correction flagged at the top of the page, opens the version history and the
+difference between two versions, and reads the standards the briefing was published under;
+the correction is in the log, and the reader is told by email."""
 
 import pytest
 from django.core import mail
 
-from briefings.models import ErrorReport
+from briefings import workflow
+from briefings.models import ErrorReport, Section
 from tests.e2e.test_workflow_browser import Person
-from tests.factories import UserFactory, briefing_in_state
+from tests.factories import UserFactory, briefing_in_state, standards
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,9 +21,12 @@ pytestmark = [
 def test_a_reader_report_becomes_a_correction(browser, live_server, artifacts, _browser_settings):
     writer = UserFactory(username="sam", role="Writers")
     UserFactory(username="alex", role="Editors", email="alex@newsroom.example")
-    briefing = briefing_in_state(
-        "published", writer, UserFactory(role="Editors"), headline="Ferry fares frozen"
-    )
+    standards(title="Our standards", method_summary="How we work.")
+    desk = UserFactory(role="Editors")
+    briefing = briefing_in_state("published_changes", writer, desk, headline="Ferry fares frozen")
+    workflow.submit_for_review(writer, briefing)
+    workflow.publish(desk, briefing)  # version 2: "Second version." instead of "First version."
+    assert Section.objects.get(briefing=briefing).body == "<p>Second version.</p>"
     Person.steps = 0
     reader = Person(browser, live_server.url, artifacts, "reader")
     editor = Person(browser, live_server.url, artifacts, "editor")
@@ -71,10 +77,36 @@ def test_a_reader_report_becomes_a_correction(browser, live_server, artifacts, _
     assert "Correction added." in editor.text()
     editor.shot("corrected")
 
-    # Readers see it on the page and in the corrections log; the reader got an email.
+    # Readers see it flagged at the top, under the byline, linking to the note.
     reader.open(briefing.get_absolute_url())
+    flag = reader.page.locator(".byline a.record-flag")
+    assert flag.inner_text().startswith("Corrected ")
     assert "The second takeaway gave the wrong figure; fixed." in reader.text()
-    reader.shot("sees-correction")
+    reader.shot("sees-correction-flag")
+    flag.click()
+    reader.page.wait_for_url("**#note-*")
+    assert reader.page.locator(":target").inner_text().startswith("Correction")
+
+    # The version history, and what changed between the two versions readers saw.
+    reader.page.get_by_role("link", name="Version history").click()
+    reader.page.wait_for_load_state()
+    assert "Version 2" in reader.text() and "Version 1" in reader.text()
+    reader.shot("history")
+    reader.page.get_by_role("link", name="What changed from version 1").click()
+    reader.page.wait_for_load_state()
+    changed = reader.page.locator(".version-diff").first.inner_text()
+    assert "First" in changed and "Second" in changed
+    assert reader.page.locator("h3.diff-heading", has_text="What happened").count() == 1
+    reader.shot("diff")
+
+    # The standards it was published under, at their own address.
+    reader.open(briefing.get_absolute_url())
+    reader.page.locator(".published-under a").first.click()
+    reader.page.wait_for_load_state()
+    assert reader.page.locator("h1").inner_text() == "Our standards"
+    assert "/standards/" in reader.page.url
+    reader.shot("standards-version")
+
     reader.open("/corrections/")
     assert "The second takeaway gave the wrong figure; fixed." in reader.text()
     reader.shot("corrections-log")
