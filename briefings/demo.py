@@ -23,7 +23,7 @@ OUTLETS = [
     ),
 ]
 
-AI_TOOL = "Draftwell, our in-house summarising model"
+AI_TOOL = "Draftwell (our in-house summarising model)"
 AI_NOTE = (
     "<p>The model's first draft of the takeaways was rewritten by the writer, and every figure "
     "was checked against the source and the public records listed below.</p>"
