@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name="ai_use_other",
             field=models.CharField(
                 blank=True,
-                help_text="What else it did, in a few words.",
+                help_text="Completes “We used the tool to …”, for example “suggest questions”.",
                 max_length=160,
                 verbose_name="other use",
             ),

@@ -180,7 +180,10 @@ class Briefing(models.Model):
         validators=[validate_ai_uses],
     )
     ai_use_other = models.CharField(
-        "other use", max_length=160, blank=True, help_text="What else it did, in a few words."
+        "other use",
+        max_length=160,
+        blank=True,
+        help_text="Completes “We used the tool to …”, for example “suggest questions”.",
     )
     ai_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
