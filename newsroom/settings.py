@@ -78,6 +78,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["newsroom.templatetags.machine"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
