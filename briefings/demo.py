@@ -367,6 +367,28 @@ WORKFLOW_BRIEFINGS = [
     },
 ]
 
+# A mistake a briefing's first version made, fixed in its second version alongside the
+# correction that says so (right words, wrong words): the demo's version history has a diff.
+FIXED_MISTAKES = {"open-data-portal-drops-inspection-records": ("three years", "five years")}
+
+
+def as_first_published(spec: dict) -> dict:
+    """``spec`` as its first version went out, with its mistake (if it made one)."""
+    if spec["slug"] not in FIXED_MISTAKES:
+        return spec
+    right, wrong = FIXED_MISTAKES[spec["slug"]]
+
+    def mistaken(text: str) -> str:
+        return text.replace(right, wrong).replace(right.capitalize(), wrong.capitalize())
+
+    return {
+        **spec,
+        "dek": mistaken(spec["dek"]),
+        "takeaways": [mistaken(text) for text in spec["takeaways"]],
+        "sections": [mistaken(text) for text in spec["sections"]],
+    }
+
+
 CORRECTIONS = {
     "open-data-portal-drops-inspection-records": [
         (

@@ -99,3 +99,13 @@ def test_the_demo_standards_explain_what_the_withdrawn_page_points_to(demo, clie
     standards = client.get("/standards/").text
     assert 'id="withdrawals"' in standards
     assert "Withdrawals" in standards
+
+
+def test_the_demo_has_a_corrected_briefing_with_two_versions_to_compare(demo, client):
+    from briefings.history import versions
+
+    corrected = Briefing.objects.get(slug="open-data-portal-drops-inspection-records")
+    assert len(versions(corrected)) == 2
+    html = client.get(f"{corrected.get_absolute_url()}history/1/2/").text
+    assert "<del>five</del>" in html.lower()
+    assert 'class="record-flag"' in client.get(corrected.get_absolute_url()).text
