@@ -28,7 +28,14 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-install: $(BIN)/.installed
+# The checking tools the tests run on our pages (axe-core, the Nu HTML Checker): from npm,
+# pinned in package-lock.json. Without npm the tests that need them are skipped with a reason
+# (CI sets REQUIRE_PAGE_CHECKERS=1, which turns that skip into a failure).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility and markup checks will be skipped." >&2; fi
+
+install: $(BIN)/.installed node_modules/.installed
 
 run: install
 	@mkdir -p var

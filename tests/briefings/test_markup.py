@@ -1,0 +1,50 @@
+"""The Nu HTML Checker finds no error on any public page of the demo, error pages included."""
+
+import pytest
+from django.core.management import call_command
+
+from briefings.history import versions
+from briefings.models import Briefing, StandardsVersion, Topic
+from sources.models import Outlet
+from tests.page_checks import vnu_errors
+
+pytestmark = pytest.mark.django_db
+
+
+def public_pages(client) -> dict[str, str]:
+    """Every kind of public page of the seeded demo: address → HTML."""
+    live = list(Briefing.objects.published())
+    with_history = max(live, key=lambda b: len(versions(b)))
+    withdrawn = Briefing.objects.filter(status=Briefing.Status.WITHDRAWN).first()
+    urls = [
+        "/",
+        "/standards/",
+        "/standards/history/",
+        StandardsVersion.objects.first().get_absolute_url(),
+        "/sources/",
+        "/corrections/",
+        "/no-such-page/",
+        withdrawn.get_absolute_url(),
+        f"{with_history.get_absolute_url()}history/",
+        f"{with_history.get_absolute_url()}history/1/2/",
+        f"{live[0].get_absolute_url()}report/?passage=Takeaway",
+        *[topic.get_absolute_url() for topic in Topic.objects.all()],
+        *[b.get_absolute_url() for b in live],
+        *[f"/sources/{slug}/" for slug in Outlet.objects.values_list("slug", flat=True)],
+    ]
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404, 410), url
+        pages[url] = response.text
+    return pages
+
+
+def test_every_public_page_is_valid_html(settings, client, tmp_path):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.DEMO_MODE = False  # the pages as production serves them
+
+    errors = vnu_errors(public_pages(client), tmp_path)
+    if errors:
+        pytest.fail(f"{len(errors)} markup errors:\n" + "\n".join(errors), pytrace=False)
