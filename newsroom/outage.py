@@ -9,7 +9,8 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+
+from newsroom.errors import plain_page
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ class DatabaseOutageMiddleware:
         if settings.DEBUG or not isinstance(exception, OperationalError | InterfaceError):
             return None  # the debug page, or Django's 500 for anything else
         logger.error("Database unavailable, %s answered 503: %s", request.path, exception)
-        content = render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
+        content = plain_page("503.html")
         return HttpResponse(
             content,
             status=503,

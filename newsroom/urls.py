@@ -13,6 +13,8 @@ admin.site.site_url = "/"
 # Editors work in wide change lists (inbox, briefings); the filter column is enough chrome.
 admin.site.enable_nav_sidebar = False
 
+handler500 = "newsroom.errors.server_error"
+
 urlpatterns = [
     path("robots.txt", MachineFile.as_view(template_name="robots.txt"), name="robots"),
     path("trust.txt", MachineFile.as_view(template_name="trust.txt"), name="trust"),
