@@ -142,6 +142,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+# Files browsers and crawlers ask for at the site's root (favicon.ico, apple-touch-icon.png).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # An internal nginx location serving MEDIA_ROOT (e.g. /protected-media/): Django checks who may
@@ -247,6 +249,8 @@ X_FRAME_OPTIONS = "DENY"
 # JavaScript and a few of our admin columns set them, and they cannot run code. Images may
 # also come from MEDIA_URL's host when uploads are served from elsewhere (S3, a CDN).
 _MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else None
+CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -1,4 +1,8 @@
-"""The Nu HTML Checker finds no error on any public page of the demo, error pages included."""
+"""Every public page of the demo, error pages included: valid HTML (the Nu HTML Checker), and a
+head with a page-specific description, a canonical address and link-preview tags, all on the
+one origin, SITE_URL."""
+
+import re
 
 import pytest
 from django.core.management import call_command
@@ -48,3 +52,27 @@ def test_every_public_page_is_valid_html(settings, client, tmp_path):
     errors = vnu_errors(public_pages(client), tmp_path)
     if errors:
         pytest.fail(f"{len(errors)} markup errors:\n" + "\n".join(errors), pytrace=False)
+
+
+HEAD_TAGS = ("og:title", "og:description", "og:url", "og:image", "og:type", "twitter:card")
+
+
+def test_every_public_page_has_its_own_description_canonical_and_preview_tags(settings, client):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.DEMO_MODE = False
+    settings.SITE_URL = "https://briefings.example"
+
+    pages = public_pages(client)
+    descriptions = {}
+    for url, html in pages.items():
+        head = html.split("</head>")[0]
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', head)
+        assert canonical and canonical[1] == f"https://briefings.example{url.split('?')[0]}", url
+        for tag in HEAD_TAGS:
+            assert f'"{tag}" content="' in head, (url, tag)
+        assert "http://testserver" not in html, url  # one origin, whatever the Host header
+        descriptions[url] = re.search(r'<meta name="description" content="([^"]*)"', head)[1]
+    home = descriptions["/"]
+    repeated = [url for url, text in descriptions.items() if url != "/" and text == home]
+    assert repeated == []
