@@ -272,7 +272,7 @@ class WorkflowAdminMixin:
         if not permissions.can_share(request.user, obj):
             raise PermissionDenied
         PreviewLink.objects.filter(briefing=obj, pk=link_id, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+            revoked_at=timezone.now(), revoked_by=request.user
         )
         self.message_user(request, "Preview link revoked.", messages.SUCCESS)
         return self._back(obj)
