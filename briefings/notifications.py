@@ -48,10 +48,11 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
     transaction.on_commit(send)
 
 
-def submitted(briefing: Briefing, by) -> None:
+def submitted(briefing: Briefing, by, note: str = "") -> None:
+    said = f"Their note:\n\n{note}\n\n" if note else "They left no note.\n\n"
     _send(
         f"For review: {briefing.headline}",
-        f"{by.public_name} submitted “{briefing.headline}” for review.\n\n"
+        f"{by.public_name} submitted “{briefing.headline}” for review.\n\n{said}"
         f"Review it here: {_admin_url(briefing)}\n",
         _addresses(editors(), exclude=by),
     )

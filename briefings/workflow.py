@@ -148,8 +148,9 @@ def submit_for_review(
         raise ChecklistIncomplete(unmet, "Not ready for review")
     before = briefing.status
     _set_status(briefing, Status.IN_REVIEW)
-    _log(briefing, Action.SUBMIT, before, user, comment.strip())
-    notifications.submitted(briefing, user)
+    note = comment.strip()
+    _log(briefing, Action.SUBMIT, before, user, note)
+    notifications.submitted(briefing, user, note)
     return briefing
 
 

@@ -15,6 +15,7 @@ from .. import checklist, permissions, workflow
 from ..images import clean_upload
 from ..models import HOUSE_SECTIONS, Briefing, Citation, EditorsNote, QABlock, Section, Takeaway
 from ..snapshot import Snapshot
+from .desk import DeskAdminMixin
 from .workflow import WorkflowAdminMixin
 
 # Positions are moved this far out of the way while a formset is renumbered.
@@ -225,7 +226,7 @@ def conflict_message(briefing: Briefing):
 
 
 @admin.register(Briefing)
-class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     form = BriefingForm
     list_display = [
         "headline",

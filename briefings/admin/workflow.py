@@ -32,6 +32,7 @@ class WorkflowAdminMixin:
         last_request = next(
             (t for t in timeline if t.action == Transition.Action.REQUEST_CHANGES), None
         )
+        last_submit = next((t for t in timeline if t.action == Transition.Action.SUBMIT), None)
         can_share = permissions.can_share(user, obj)
         can_edit = permissions.can_edit(user, obj)
         return {
@@ -45,6 +46,8 @@ class WorkflowAdminMixin:
                 "changes_request": last_request
                 if obj.status == Briefing.Status.CHANGES_REQUESTED
                 else None,
+                # What the writer said on submitting, for the editor reviewing it.
+                "submission": last_submit if obj.status == Briefing.Status.IN_REVIEW else None,
                 "can_edit": can_edit,
                 # With an editable form on the page, the buttons submit it (save, then act).
                 "in_form": can_edit,
@@ -269,7 +272,7 @@ class WorkflowAdminMixin:
         if not permissions.can_share(request.user, obj):
             raise PermissionDenied
         PreviewLink.objects.filter(briefing=obj, pk=link_id, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+            revoked_at=timezone.now(), revoked_by=request.user
         )
         self.message_user(request, "Preview link revoked.", messages.SUCCESS)
         return self._back(obj)

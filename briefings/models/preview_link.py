@@ -28,6 +28,15 @@ class PreviewLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who revoked it, for the activity log (empty for links revoked before it "
+        "was recorded).",
+    )
 
     objects = PreviewLinkQuerySet.as_manager()
 

@@ -93,5 +93,7 @@ def test_revoking_from_the_admin_stops_the_link(client, writer, editor):
     page = client.get(f"/admin/briefings/briefing/{draft.pk}/change/").content.decode()
     assert link.get_absolute_url() in page
     client.post(f"/admin/briefings/briefing/{draft.pk}/share/{link.pk}/revoke/")
+    link.refresh_from_db()
+    assert link.revoked_by == editor  # for the activity log
     client.logout()
     assert client.get(link.get_absolute_url()).status_code == 410
