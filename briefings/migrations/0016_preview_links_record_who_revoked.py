@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("briefings", "0014_publications_pin_their_standards"),
+        ("briefings", "0015_structured_ai_disclosure"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
