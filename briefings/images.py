@@ -118,6 +118,15 @@ def clean_new_lead_image(briefing) -> None:
     )
 
 
+def image_size(upload) -> tuple[int, int]:
+    """The width and height of a cleaned image not yet stored (read from its header)."""
+    upload.seek(0)
+    with Image.open(upload, formats=list(FORMATS)) as image:
+        size = image.size
+    upload.seek(0)
+    return size
+
+
 def keep_provenance(name: str, credit: str, source_type: str) -> None:
     """Write the credit and source type readers are shown into the stored image file, so every
     copy served carries them (publication calls this; a later credit fix is written too)."""

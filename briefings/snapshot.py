@@ -68,6 +68,8 @@ class Image:
     caption: str = ""
     credit: str = ""
     source_type: str = ""
+    width: int = 0
+    height: int = 0
 
     @property
     def url(self) -> str:
@@ -259,6 +261,7 @@ class Snapshot:
                 value("lead_image_caption"),
                 value("lead_image_credit"),
                 value("lead_image_source_type"),
+                *((image.width, image.height) if image and name == image.name else (0, 0)),
             )
         byline = base.byline
         if "authors" in form.fields:
@@ -348,6 +351,8 @@ class Snapshot:
         briefing.lead_image_caption = image.caption
         briefing.lead_image_credit = image.credit
         briefing.lead_image_source_type = image.source_type
+        briefing.lead_image_width = image.width or None
+        briefing.lead_image_height = image.height or None
         briefing.save()
         ids = [person.id for person in self.byline if person.id]
         briefing.authors.set(get_user_model().objects.filter(pk__in=ids))
@@ -425,6 +430,8 @@ def _fields_of(briefing: Briefing) -> dict:
             briefing.lead_image_caption,
             briefing.lead_image_credit,
             briefing.lead_image_source_type,
+            briefing.lead_image_width or 0,
+            briefing.lead_image_height or 0,
         )
         if image
         else None,

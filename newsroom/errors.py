@@ -6,10 +6,21 @@ the site's name and nothing that could fail again. 404, 403 and 410 pages extend
 from django.conf import settings
 from django.http import HttpResponseForbidden, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 
 def plain_page(template_name: str) -> str:
-    return render_to_string(template_name, {"SITE_NAME": settings.SITE_NAME})
+    context = {"SITE_NAME": settings.SITE_NAME, "stylesheet": _static("css/site.css")}
+    return render_to_string(template_name, context)
+
+
+def _static(path: str) -> str:
+    """The file's static URL, or "" when it cannot be known (no collected manifest): an
+    error page must render whatever else is wrong."""
+    try:
+        return static(path)
+    except ValueError:
+        return ""
 
 
 def server_error(request):

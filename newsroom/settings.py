@@ -134,7 +134,7 @@ LOGIN_URL = "admin:login"
 # default, /accounts/profile/, does not exist here).
 LOGIN_REDIRECT_URL = "admin:index"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..images import clean_new_lead_image, lead_image_path
+from ..images import clean_new_lead_image, image_size, lead_image_path
 
 
 class Topic(models.Model):
@@ -144,6 +144,10 @@ class Briefing(models.Model):
     )
 
     lead_image = models.ImageField(upload_to=lead_image_path, blank=True)
+    # Measured when an image is stored (``save``), so pages give the <img> its size. Not the
+    # image field's width_field: that opens the file whenever a row without a size is loaded.
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_alt = models.CharField("alt text", max_length=250, blank=True)
     lead_image_caption = models.CharField("caption", max_length=300, blank=True)
     lead_image_credit = models.CharField(
@@ -263,6 +267,10 @@ class Briefing(models.Model):
 
     def save(self, *args, **kwargs):
         clean_new_lead_image(self)  # never a raw upload stored, whoever saves
+        if not self.lead_image:
+            self.lead_image_width = self.lead_image_height = None
+        elif not self.lead_image._committed:
+            self.lead_image_width, self.lead_image_height = image_size(self.lead_image.file)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -5,8 +5,10 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import to_locale
 
 from briefings.models import Briefing, PublicNote
 from briefings.models.standards import POLICY_ANCHORS
@@ -28,20 +30,47 @@ CORRECTING = frozenset({PublicNote.Kind.CORRECTION, PublicNote.Kind.CLARIFICATIO
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+LOGO = "img/logo-512.png"  # 512 × 512
+
+
+def language() -> str:
+    """The site's language as BCP 47 (en-GB)."""
+    return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
+
+
 def organization() -> dict:
     standards = settings.SITE_URL + reverse("briefings:standards")
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
         "url": settings.SITE_URL + "/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": settings.SITE_URL + static(LOGO),
+            "width": 512,
+            "height": 512,
+        },
         "publishingPrinciples": standards,
         **{prop: f"{standards}#{anchor}" for prop, anchor in POLICY_ANCHORS.items()},
+    }
+
+
+def breadcrumbs(*trail: tuple[str, str]) -> dict:
+    """A BreadcrumbList of (name, path) pairs, as the page's visible breadcrumb shows them."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": settings.SITE_URL + path}
+            for n, (name, path) in enumerate(trail, 1)
+        ],
     }
 
 
 def article(
     page: Snapshot,
     briefing: Briefing,
+    topic,
     standards,
     public_notes=(),
     updated_at=None,
@@ -60,6 +89,8 @@ def article(
         "url": url,
         "headline": page.headline,
         "description": page.dek,
+        "inLanguage": language(),
+        "articleSection": topic.name,
         "datePublished": briefing.published_at,
         "dateModified": max(filter(None, [updated_at, briefing.published_at])),
         "author": [
@@ -107,6 +138,8 @@ def article(
             "caption": page.image.caption,
             "creditText": page.image.credit,
         }
+        if page.image.width:
+            data["image"] |= {"width": page.image.width, "height": page.image.height}
         if page.image.source_type:
             data["image"]["digitalSourceType"] = page.image.source_type_uri
     return data
@@ -122,15 +155,40 @@ def _types(work_type: str):
 def briefing_json_ld(context) -> str:
     """A <script type="application/ld+json"> element describing the briefing page's briefing,
     from the page's own context (``render_briefing`` gives every piece)."""
+    page, briefing, topic = context["page"], context["briefing"], context["topic"]
     data = article(
-        context["page"],
-        context["briefing"],
+        page,
+        briefing,
+        topic,
         context.get("standards"),
         context.get("public_notes", ()),
         context.get("updated_at"),
         context.get("published_under"),
         context.get("credits"),
     )
+    trail = breadcrumbs(
+        (settings.SITE_NAME, reverse("briefings:home")),
+        (topic.name, topic.get_absolute_url()),
+        (page.headline, briefing.get_absolute_url()),
+    )
+    return _script(data) + _script(trail)
+
+
+@register.simple_tag
+def home_json_ld() -> str:
+    """The home page's JSON-LD: the publication, and the site with its search."""
+    site = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+        "inLanguage": language(),
+        "publisher": organization(),
+    }
+    return _script(site) + _script({"@context": "https://schema.org", **organization()})
+
+
+def _script(data: dict) -> str:
     text = json.dumps(data, cls=DjangoJSONEncoder)
     return mark_safe(  # noqa: S308 - JSON with <, > and & escaped cannot leave the element
         f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'

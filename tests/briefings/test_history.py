@@ -135,7 +135,7 @@ def test_scheduled_publication_is_dated_at_its_publish_time(client, writer, edit
 
     html = client.get(history_url(briefing)).text
 
-    assert f'<time datetime="{timezone.localtime(when).isoformat()}">' in html
+    assert f'<time datetime="{timezone.localtime(when).isoformat(timespec="seconds")}">' in html
     assert html.count("<strong>Version ") == 1
 
 

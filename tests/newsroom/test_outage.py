@@ -63,7 +63,7 @@ def test_a_database_outage_gives_readers_a_503_to_retry(path, database):
     assert response["headers"]["Retry-After"] == "60"
     assert "no-store" in response["headers"]["Cache-Control"]
     assert response["headers"]["Content-Type"] == "text/html; charset=utf-8"
-    assert "<title>Back in a minute | The Harbour Desk</title>" in response["body"]
+    assert "<title>Back in a minute · The Harbour Desk</title>" in response["body"]
     assert "Please try again in a minute." in response["body"]
 
 
