@@ -151,6 +151,9 @@ class Snapshot:
     byline: tuple[Person, ...] = ()
     source: Source | None = None
     source_item_id: int | None = None
+    # The briefing this one follows up (a story thread); stored snapshots without it follow
+    # nothing, so the schema did not change.
+    follows_id: int | None = None
     takeaways: tuple[Point, ...] = ()
     sections: tuple[Part, ...] = ()
     questions: tuple[Question, ...] = ()
@@ -253,6 +256,7 @@ class Snapshot:
             byline=byline,
             source=item,
             source_item_id=_int(item_id),
+            follows_id=_int(value("follows", base.follows_id)),
             **{name: parts.get(name, getattr(base, name)) for name in PARTS},
         )
 
@@ -275,6 +279,7 @@ class Snapshot:
                     "attribution_kind",
                     "ai_assisted",
                     "source_item_id",
+                    "follows_id",
                 )
             },
             image=Image(**image) if image else None,
@@ -296,6 +301,7 @@ class Snapshot:
             setattr(briefing, name, getattr(self, name))
         briefing.topic_id = self.topic_id
         briefing.source_item_id = self.source_item_id
+        briefing.follows_id = self.follows_id
         image = self.image or Image("")
         briefing.lead_image = image.name
         briefing.lead_image_alt = image.alt
@@ -325,6 +331,7 @@ class Snapshot:
             "source_url": source.url if source else "",
             "source_title": source.title if source else "",
             "lead_image": self.image.name if self.image else "",
+            "follows_id": self.follows_id,
         }
 
 
@@ -351,6 +358,7 @@ def _fields_of(briefing: Briefing) -> dict:
         "attribution_kind": briefing.attribution_kind,
         "ai_assisted": briefing.ai_assisted,
         "source_item_id": briefing.source_item_id,
+        "follows_id": briefing.follows_id,
         "image": Image(
             image,
             briefing.lead_image_alt,
