@@ -160,6 +160,9 @@ class BriefingForm(forms.ModelForm):
                 .order_by("-published_at", "-pk")
             )
             follows.label_from_instance = _follows_label
+            # Only a published briefing can be followed: no "add" or "change" pop-ups here.
+            follows.widget.can_add_related = follows.widget.can_change_related = False
+            follows.widget.can_delete_related = False
             follows.error_messages["invalid_choice"] = (
                 "Choose a published briefing: only those can be followed up."
             )

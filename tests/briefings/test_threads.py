@@ -92,6 +92,9 @@ def test_the_form_offers_published_briefings_only(admin_client, writer, editor):
     assert f'value="{published.pk}"' in field and "Live story" in field
     assert f'value="{draft.pk}"' not in field
     assert f'value="{withdrawn.pk}"' not in field
+    # a new briefing made in a pop-up could not be followed: no add or change links
+    assert 'id="add_id_follows"' not in html and 'id="change_id_follows"' not in html
+    assert 'id="add_id_topic"' in html
 
 
 def test_the_form_saves_a_published_original(admin_client, writer, editor):
