@@ -87,3 +87,33 @@ def test_the_thread_costs_one_query_however_long(client, writer, editor, follow_
     with CaptureQueriesContext(connection) as queries:
         assert "This follows" in client.get(last.get_absolute_url()).text
     assert len(queries) == 7
+
+
+def test_json_ld_names_the_original_a_follow_up_is_based_on(
+    client, settings, writer, editor, django_capture_on_commit_callbacks
+):
+    from tests.briefings.test_machine_readable import json_ld
+    from tests.factories import SourceItemFactory
+
+    settings.SITE_URL = "https://news.example.org"
+    original = briefing_in_state("published", writer, editor, headline="Dam plan announced")
+    follow_up = follow_up_of(original, writer, editor)
+    based_on = json_ld(client.get(follow_up.get_absolute_url()).text)["isBasedOn"]
+    assert based_on == {
+        "@type": "NewsArticle",
+        "url": "https://news.example.org" + original.get_absolute_url(),
+        "headline": "Dam plan announced",
+    }
+    # beside the source item it began from, when it names one
+    item = SourceItemFactory(url="https://outlet.example/dam")
+    sourced = follow_up_of(
+        original, writer, editor, source_item=item, attribution_kind="source_assisted"
+    )
+    based_on = json_ld(client.get(sourced.get_absolute_url()).text)["isBasedOn"]
+    assert [entry["url"] for entry in based_on] == [
+        "https://outlet.example/dam",
+        "https://news.example.org" + original.get_absolute_url(),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):  # clears the cached pages
+        workflow.withdraw(editor, original, "Retracted.")
+    assert "isBasedOn" not in json_ld(client.get(follow_up.get_absolute_url()).text)
