@@ -88,7 +88,7 @@ def _choice(choices, value) -> str:
     return str(dict(choices).get(value, value or "—"))
 
 
-def _detail_lines(page: Snapshot, topics: dict) -> dict[str, list[str]]:
+def _detail_lines(page: Snapshot, topics: dict, headlines: dict) -> dict[str, list[str]]:
     image, source = page.image or Image(""), page.source
     return {
         "Headline": [page.headline],
@@ -114,6 +114,7 @@ def _detail_lines(page: Snapshot, topics: dict) -> dict[str, list[str]]:
             f"AI assistance used: {'yes' if page.ai_assisted else 'no'}",
             *([page.ai.sentence] if page.ai else []),
         ],
+        "Follows": [headlines.get(page.follows_id, "—") if page.follows_id else "nothing"],
     }
 
 
@@ -148,11 +149,17 @@ def compare(old: Snapshot | None, new: Snapshot) -> list[Part]:
     """Every part of the briefing, old against new (``old`` None: everything is new)."""
     topic_ids = {page.topic_id for page in (old, new) if page}
     topics = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name"))
-    new_parts = {**_detail_lines(new, topics), **_children_lines(new)}
+    followed = {page.follows_id for page in (old, new) if page and page.follows_id}
+    headlines = (
+        dict(Briefing.objects.filter(pk__in=followed).values_list("pk", "headline"))
+        if followed
+        else {}
+    )
+    new_parts = {**_detail_lines(new, topics, headlines), **_children_lines(new)}
     if old is None:
         old_parts = dict.fromkeys(new_parts, [])
     else:
-        old_parts = {**_detail_lines(old, topics), **_children_lines(old)}
+        old_parts = {**_detail_lines(old, topics, headlines), **_children_lines(old)}
     return [Part(label, compare_lines(old_parts[label], new_parts[label])) for label in new_parts]
 
 

@@ -193,6 +193,9 @@ class Snapshot:
     byline: tuple[Person, ...] = ()
     source: Source | None = None
     source_item_id: int | None = None
+    # The briefing this one follows up (a story thread); stored snapshots without it follow
+    # nothing, so the schema did not change.
+    follows_id: int | None = None
     takeaways: tuple[Point, ...] = ()
     sections: tuple[Part, ...] = ()
     questions: tuple[Question, ...] = ()
@@ -297,6 +300,7 @@ class Snapshot:
             byline=byline,
             source=item,
             source_item_id=_int(item_id),
+            follows_id=_int(value("follows", base.follows_id)),
             **{name: parts.get(name, getattr(base, name)) for name in PARTS},
         )
 
@@ -319,6 +323,7 @@ class Snapshot:
                     "attribution_kind",
                     "ai_assisted",
                     "source_item_id",
+                    "follows_id",
                 )
             },
             ai=_load_disclosure(data.get("ai")),
@@ -345,6 +350,7 @@ class Snapshot:
         briefing.ai_tool, briefing.ai_uses, briefing.ai_use_other = ai.tool, list(ai.uses), ai.other
         checker = ai.checker and get_user_model().objects.filter(pk=ai.checker.id).first()
         briefing.ai_checked_by = checker or None
+        briefing.follows_id = self.follows_id
         image = self.image or Image("")
         briefing.lead_image = image.name
         briefing.lead_image_alt = image.alt
@@ -376,6 +382,7 @@ class Snapshot:
             "source_url": source.url if source else "",
             "source_title": source.title if source else "",
             "lead_image": self.image.name if self.image else "",
+            "follows_id": self.follows_id,
         }
 
 
@@ -424,6 +431,7 @@ def _fields_of(briefing: Briefing) -> dict:
             briefing.ai_checked_by_id,
         ),
         "source_item_id": briefing.source_item_id,
+        "follows_id": briefing.follows_id,
         "image": Image(
             image,
             briefing.lead_image_alt,

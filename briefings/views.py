@@ -16,6 +16,7 @@ from sources.models import Outlet
 from . import diff, permissions, reports
 from . import history as briefing_history
 from .credits import credits_for
+from .followups import published_follow_ups
 from .forms import ErrorReportForm
 from .models import Briefing, ErrorReport, PreviewLink, PublicNote, StandardsVersion, Topic
 from .snapshot import Snapshot
@@ -47,14 +48,24 @@ home = public_page(BriefingList.as_view())
 topic = public_page(TopicBriefingList.as_view())
 
 
-def render_briefing(request, briefing: Briefing, page: Snapshot, topic: Topic, **extra):
+def render_briefing(
+    request, briefing: Briefing, page: Snapshot, topic: Topic, original=None, **extra
+):
     """Render ``page`` (a snapshot: the live revision, or a preview) with the public template,
-    beside the briefing's public record."""
+    beside the briefing's public record. ``original`` is the briefing ``page`` follows, if the
+    caller has it at hand (with its live revision); otherwise it is looked up."""
     related = (
         Briefing.objects.for_listing()
         .filter(live_revision__topic_id=page.topic_id)
         .exclude(pk=briefing.pk)[:3]
     )
+    if page.follows_id and (original is None or original.pk != page.follows_id):
+        original = (
+            Briefing.objects.select_related("live_revision")
+            .defer("live_revision__data")
+            .filter(pk=page.follows_id)
+            .first()
+        )
     public_notes = list(briefing.public_notes.all()) if briefing.pk else []
     dating = [note for note in public_notes if note.kind in PublicNote.DATING]
     context = {
@@ -62,6 +73,9 @@ def render_briefing(request, briefing: Briefing, page: Snapshot, topic: Topic, *
         "page": page,
         "topic": topic,
         "related": related,
+        # Readers are sent only to an original they can see, never to a draft or withdrawn one.
+        "follows": original if page.follows_id and original and original.is_live else None,
+        "follow_ups": list(published_follow_ups(briefing)) if briefing.pk else [],
         "standards": StandardsVersion.objects.current(),
         "public_notes": public_notes,
         "record_title": _record_title(public_notes),
@@ -85,7 +99,11 @@ def _record_title(notes: list[PublicNote]) -> str:
 def detail(request, slug):
     briefing = _public_briefing(
         request,
-        Briefing.objects.select_related("live_revision__topic", "live_revision__standards"),
+        Briefing.objects.select_related(
+            "live_revision__topic",
+            "live_revision__standards",
+            "live_revision__follows__live_revision",  # the original, with its live headline
+        ).defer("live_revision__follows__live_revision__data"),
         slug,
     )
     if not isinstance(briefing, Briefing):
@@ -96,6 +114,7 @@ def detail(request, slug):
         briefing,
         live.snapshot,
         live.topic,
+        original=live.follows,
         published_under=live.standards,
         credits=credits_for(briefing, live.snapshot),
     )

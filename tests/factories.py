@@ -180,6 +180,7 @@ def change_form_data(briefing: Briefing, **fields) -> dict:
         "work_type": briefing.work_type,
         "attribution_kind": briefing.attribution_kind,
         "source_item": str(briefing.source_item_id or ""),
+        "follows": str(briefing.follows_id or ""),
         "lead_image_alt": briefing.lead_image_alt,
         "lead_image_caption": briefing.lead_image_caption,
         "lead_image_credit": briefing.lead_image_credit,
@@ -220,3 +221,18 @@ def change_form_data(briefing: Briefing, **fields) -> dict:
                 data[f"{prefix}-{index}-{name}"] = getattr(row, name)
     data.update(fields)
     return {**data, "authors": authors} if "authors" not in fields else data
+
+
+def follow_up_of(original, writer, editor, state="published", **kwargs) -> Briefing:
+    """A complete briefing by ``writer`` that follows ``original``, moved to ``state``
+    (draft, published or withdrawn)."""
+    from briefings import workflow
+
+    briefing = briefing_in_state("draft", writer, editor, follows=original, **kwargs)
+    if state != "draft":
+        workflow.submit_for_review(writer, briefing)
+        workflow.publish(editor, briefing)
+    if state == "withdrawn":
+        workflow.withdraw(editor, briefing, "The follow-up was wrong.")
+    briefing.refresh_from_db()
+    return briefing

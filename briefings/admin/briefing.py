@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -157,6 +157,32 @@ class BriefingForm(forms.ModelForm):
             self.fields["ai_checked_by"].queryset = checkers.order_by("username")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        if "follows" in self.fields:
+            follows = self.fields["follows"]
+            # Published briefings only (and whatever it follows already, even if that has been
+            # withdrawn since: saving must not fail on a value nobody touched).
+            follows.queryset = (
+                Briefing.objects.filter(
+                    Q(pk__in=Briefing.objects.published().values("pk"))
+                    | Q(pk=self.instance.follows_id)
+                )
+                .select_related("live_revision")
+                .only("headline", "published_at", "live_revision", "live_revision__headline")
+                .order_by("-published_at", "-pk")
+            )
+            follows.label_from_instance = _follows_label
+            # Only a published briefing can be followed: no "add" or "change" pop-ups here.
+            follows.widget.can_add_related = follows.widget.can_change_related = False
+            follows.widget.can_delete_related = False
+            follows.error_messages["invalid_choice"] = (
+                "Choose a published briefing: only those can be followed up."
+            )
+
+    def clean_follows(self):
+        follows = self.cleaned_data.get("follows")
+        if follows is not None and follows.pk == self.instance.pk:
+            raise ValidationError("A briefing cannot follow itself.", code="follows_itself")
+        return follows
 
     def clean_lead_image(self):
         image = self.cleaned_data.get("lead_image")
@@ -181,6 +207,13 @@ class BriefingForm(forms.ModelForm):
         if cleaned.get("version") != current:
             raise ValidationError(conflict_message(self.instance), code="conflict")
         return cleaned
+
+
+def _follows_label(briefing: Briefing) -> str:
+    """A published briefing as readers know it: its live headline, and when it went out."""
+    headline = briefing.live_revision.headline if briefing.live_revision else briefing.headline
+    when = f" ({briefing.published_at:%-d %b %Y})" if briefing.published_at else ""
+    return f"{headline}{when}"
 
 
 def error_summary(form, formsets) -> list[tuple[str, str, str]]:
@@ -277,6 +310,7 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
                 "checked its work (see the standards' section on AI tools).",
             },
         ),
+        ("Story thread", {"fields": ["follows"]}),
         ("Publication", {"fields": ["status", "published_at"]}),
     ]
 

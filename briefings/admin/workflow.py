@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,7 +14,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import checklist, diff, permissions, workflow
+from .. import checklist, diff, followups, permissions, workflow
+from ..inbox import CannotStartBriefing
 from ..models import Briefing, PreviewLink, Transition
 from ..snapshot import Snapshot
 
@@ -35,7 +37,17 @@ class WorkflowAdminMixin:
         last_submit = next((t for t in timeline if t.action == Transition.Action.SUBMIT), None)
         can_share = permissions.can_share(user, obj)
         can_edit = permissions.can_edit(user, obj)
+        original = obj.follows
         return {
+            "follows": original
+            and {
+                "original": original,
+                "headline": original.live_revision.headline
+                if original.live_revision
+                else original.headline,
+                "watch_next": followups.watch_next(original),
+                "heading": followups.WATCH_NEXT,
+            },
             "workflow": {
                 # A POST either redirects or comes back with errors, and then the checklist
                 # describes the form as posted (BriefingAdmin.render_change_form).
@@ -53,6 +65,7 @@ class WorkflowAdminMixin:
                 "in_form": can_edit,
                 "actions": [_control(action, obj) for action in actions],
                 "can_share": can_share,
+                "can_follow_up": obj.is_live and may_start_briefings(user),
                 "share_links": list(obj.preview_links.active()) if can_share else [],
                 "share_days": SHARE_DAYS,
                 "second_editor_block": (
@@ -60,7 +73,7 @@ class WorkflowAdminMixin:
                     and user.has_perm("briefings.publish_briefing")
                     and not permissions.may_approve_own(user, obj)
                 ),
-            }
+            },
         }
 
     def get_urls(self):
@@ -87,6 +100,11 @@ class WorkflowAdminMixin:
                 name=f"{name}_restore",
             ),
             path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
+            path(
+                "<path:object_id>/follow-up/",
+                wrap(self.follow_up_view),
+                name=f"{name}_follow_up",
+            ),
             path(
                 "<path:object_id>/share/<int:link_id>/revoke/",
                 wrap(self.revoke_share_view),
@@ -265,6 +283,32 @@ class WorkflowAdminMixin:
         )
         return self._back(obj)
 
+    def follow_up_view(self, request, object_id):
+        """Start a draft that follows this published briefing, and open it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._visible(request, object_id)
+        if not may_start_briefings(request.user):
+            raise PermissionDenied
+        try:
+            draft = followups.start_follow_up(obj, request.user)
+        except CannotStartBriefing as error:
+            self.message_user(request, str(error), messages.WARNING)
+            return self._back(obj)
+        except IntegrityError:  # another draft took the same address at the same moment
+            self.message_user(
+                request, "Another draft was started at the same moment; try again.", messages.ERROR
+            )
+            return self._back(obj)
+        self.message_user(
+            request,
+            f"Follow-up draft started. Write the headline, dek and sections in your own words; "
+            f"readers will see that it follows “{obj.live_revision.headline}” once it is "
+            "published.",
+            messages.SUCCESS,
+        )
+        return self._back(draft)
+
     def revoke_share_view(self, request, object_id, link_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -304,6 +348,10 @@ def _control(action: workflow.WorkflowAction, obj: Briefing) -> dict:
         "primary": action.primary,
         "danger": action.danger,
     }
+
+
+def may_start_briefings(user) -> bool:
+    return permissions.has_role_permission(user, "add_briefing")
 
 
 def posted_version(post) -> int:

@@ -168,6 +168,16 @@ class Briefing(models.Model):
         related_name="briefings",
         help_text="The discovered item this briefing began from.",
     )
+    # Part of the content readers see (it is in the snapshot): a published briefing is never
+    # deleted while a briefing, or a revision readers may have seen, follows it up.
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="The published briefing this one follows up, if any.",
+    )
     ai_assisted = models.BooleanField(
         "AI assistance used",
         default=False,

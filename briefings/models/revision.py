@@ -31,6 +31,11 @@ class Revision(models.Model):
     )
     source_url = models.URLField(max_length=1000, blank=True)
     source_title = models.CharField(max_length=500, blank=True)
+    # The briefing this revision follows up: "published follow-ups of X" is one query on
+    # live revisions (``live_revision__follows``).
+    follows = models.ForeignKey(
+        "briefings.Briefing", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The stored lead image's name: media serving asks which images readers may see.
     lead_image = models.CharField(max_length=200, blank=True, db_index=True)
     data = models.JSONField(encoder=DjangoJSONEncoder)

@@ -76,10 +76,12 @@ def article(
     updated_at=None,
     published_under=None,
     credits=None,
+    follows=None,
 ):
     """``standards`` is the version in force now (the method readers are told about);
     ``published_under`` the version this revision was published under, when recorded;
-    ``credits`` who wrote, edited and approved it, from the workflow's log."""
+    ``credits`` who wrote, edited and approved it, from the workflow's log; ``follows`` the
+    published briefing it follows up (only one readers can see)."""
     url = settings.SITE_URL + briefing.get_absolute_url()
     principles = published_under.get_absolute_url() if published_under else None
     data = {
@@ -130,6 +132,13 @@ def article(
             "headline": page.source.title,
             "publisher": {"@type": "Organization", "name": page.source.outlet_name},
         }
+    if follows:
+        original = {
+            "@type": "NewsArticle",
+            "url": settings.SITE_URL + follows.get_absolute_url(),
+            "headline": follows.live_revision.headline,
+        }
+        data["isBasedOn"] = [data["isBasedOn"], original] if "isBasedOn" in data else original
     data["backstory"] = page.method_note
     if page.image:
         data["image"] = {
@@ -165,6 +174,7 @@ def briefing_json_ld(context) -> str:
         context.get("updated_at"),
         context.get("published_under"),
         context.get("credits"),
+        context.get("follows"),
     )
     trail = breadcrumbs(
         (settings.SITE_NAME, reverse("briefings:home")),

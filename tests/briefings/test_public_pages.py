@@ -230,8 +230,9 @@ def test_briefing_page_query_count_does_not_grow_with_children(
 
     # briefing with its revision, topic and the standards it was published under, its public
     # record, related briefings, current standards summary, topic nav, and the transition log
-    # with its users for the credits (issue 15: the one query added)
-    with django_assert_num_queries(6):
+    # with its users for the credits (issue 15: the one query added), and its published
+    # follow-ups (the original it follows comes with the briefing's own query)
+    with django_assert_num_queries(7):
         response = client.get(briefing.get_absolute_url())
     assert response.status_code == 200
     assert response.text.count('class="qa-pair"') == children

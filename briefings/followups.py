@@ -1,0 +1,61 @@
+"""Story threads: a briefing that follows up a published one.
+
+``follows`` is content readers see, so it is in the snapshot and goes through review like the
+rest; this module starts a follow-up in one step and finds what the desk and readers are shown
+of a thread.
+"""
+
+from django.db import transaction
+
+from newsroom.plaintext import truncate
+
+from .inbox import HEADLINE_LENGTH, CannotStartBriefing, unique_slug
+from .models import HOUSE_SECTIONS, Briefing, Section
+
+WATCH_NEXT = HOUSE_SECTIONS[-1]  # "What to watch next"
+
+
+@transaction.atomic
+def start_follow_up(original: Briefing, user) -> Briefing:
+    """A draft that follows ``original`` (which readers must be able to see): the same topic and
+    attribution as its live revision, ``user`` on the byline, the house sections.
+
+    The source item stays named: the thread began there, and an item may be named by several
+    briefings (only the inbox's "Start a briefing" is once per item), its fields locked for all.
+    """
+    original = Briefing.objects.select_related("live_revision").get(pk=original.pk)
+    if not original.is_live:
+        raise CannotStartBriefing(
+            "Only a briefing readers can see can be followed up: this one is not published."
+        )
+    live = original.live_revision.snapshot
+    headline = truncate(f"Follow-up: {live.headline}", HEADLINE_LENGTH)
+    follow_up = Briefing.objects.create(
+        headline=headline,
+        slug=unique_slug(headline),
+        topic_id=live.topic_id,
+        work_type=live.work_type,
+        attribution_kind=live.attribution_kind,
+        source_item_id=live.source_item_id,
+        follows=original,
+        created_by=user,
+    )
+    follow_up.authors.add(user)
+    Section.objects.bulk_create(
+        Section(briefing=follow_up, position=n, heading=heading, body="")
+        for n, heading in enumerate(HOUSE_SECTIONS, start=1)
+    )
+    return follow_up
+
+
+def watch_next(original: Briefing):
+    """The live "What to watch next" text of ``original`` (sanitized HTML), or None."""
+    if original.live_revision is None:
+        return None
+    sections = original.live_revision.snapshot.sections
+    return next((s.body for s in sections if s.heading.strip() == WATCH_NEXT), None)
+
+
+def published_follow_ups(briefing: Briefing):
+    """The follow-ups of ``briefing`` readers can see, newest first, in one query."""
+    return Briefing.objects.for_listing().filter(live_revision__follows=briefing)
