@@ -190,7 +190,7 @@
     row.classList.add("order-dragging");
   });
 
-  document.addEventListener("dragover", (event) => {
+  function follow(event) {
     if (!drag) return;
     const target = event.target.closest && event.target.closest(ROW);
     if (!target || !rowsOf(drag.group).includes(target)) return;
@@ -199,18 +199,23 @@
     if (target === drag.row) return;
     const box = target.getBoundingClientRect();
     place(drag.row, target, event.clientY < box.top + box.height / 2 ? "before" : "after");
-  });
+  }
+  document.addEventListener("dragenter", follow);
+  document.addEventListener("dragover", follow);
 
   document.addEventListener("drop", (event) => {
-    if (drag) event.preventDefault();
+    if (!drag) return;
+    event.preventDefault();
+    drag.dropped = true;
   });
 
-  document.addEventListener("dragend", (event) => {
+  document.addEventListener("dragend", () => {
     if (!drag) return;
-    const { row, group, before } = drag;
+    const { row, group, before, dropped } = drag;
     drag = null;
     row.classList.remove("order-dragging");
-    if (event.dataTransfer.dropEffect === "none") {
+    if (!dropped) {
+      // Escape, or let go outside the list: back where it was.
       before.forEach((each, index) => {
         if (index) place(each, before[index - 1], "after");
       });
