@@ -22,15 +22,18 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
-def axe_violations(page, impacts=SERIOUS) -> list[str]:
-    """axe-core's violations of the given impacts on the page as it is now, one line each
-    (rule, impact, the first offending element)."""
+def axe_violations(page, impacts=SERIOUS, context=None) -> list[str]:
+    """axe-core's violations of the given impacts on the page as it is now (or in the part
+    of it ``context`` names, as axe's own context object), one line each (rule, impact, the
+    first offending element)."""
     if not AXE.exists():
         unavailable(f"axe-core is not installed ({AXE}); run make install")
     # Evaluated through the DevTools protocol, so the page's CSP does not block it.
     page.evaluate(AXE.read_text())
     results = page.evaluate(
-        "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+        "(context) => axe.run(context || document, {resultTypes: ['violations']})"
+        ".then(r => r.violations)",
+        context,
     )
     return [
         f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['help']}"

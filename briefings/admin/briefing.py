@@ -36,6 +36,17 @@ class OrderedChildForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         show_limits(self)
+        if "position" in self.fields:
+            # Set by dragging or the Move buttons (static/admin-extra/ordering.js), never
+            # typed; a row posted without one goes last.
+            self.fields["position"].required = False
+
+    def has_changed(self):
+        # Reordering numbers every row on the page, a blank one just added included: that
+        # number alone does not make a new row something to save.
+        if self.instance.pk is None:
+            return any(name != "position" for name in self.changed_data)
+        return super().has_changed()
 
     def _get_validation_exclusions(self):
         # Positions are renumbered 1..n on save (see save_ordered_formset), so two rows
@@ -54,6 +65,21 @@ class OrderedInline:
 
     def _briefing_editable(self, request, obj) -> bool:
         return obj is None or permissions.can_edit(request.user, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "position":
+            # Posted with every row but not shown: static/admin-extra/ordering.js finds the
+            # rows by this input, names them after the part and rewrites it on a move.
+            name = self.model._meta.verbose_name
+            kwargs["widget"] = forms.HiddenInput(attrs={"data-order-item": name})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            # Read only: the rows come in their order already; no bare numbers beside them.
+            fields = [name for name in fields if name != "position"]
+        return fields
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._briefing_editable(request, obj)
@@ -315,8 +341,8 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["admin-extra/workflow.css"]}
-        js = ["admin-extra/checklist.js", "admin-extra/counters.js"]
+        css = {"all": ["admin-extra/workflow.css", "admin-extra/ordering.css"]}
+        js = ["admin-extra/checklist.js", "admin-extra/counters.js", "admin-extra/ordering.js"]
 
     @admin.display(boolean=True, description="Live")
     def live(self, obj):
