@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 
 from .. import checklist, permissions, workflow
 from ..images import clean_upload
+from ..inbox import follow_headline
 from ..models import HOUSE_SECTIONS, Briefing, Citation, EditorsNote, QABlock, Section, Takeaway
 from ..snapshot import Snapshot
 from .workflow import WorkflowAdminMixin
@@ -346,12 +347,14 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.live_revision_id:
-            fields.append("slug")  # the public address never changes once published
+        if obj is not None:
+            # Set from the headline on each save until first publication (save_model), then
+            # fixed: the public address never changes once published.
+            fields.append("slug")
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.live_revision_id:
+        if obj is not None:
             return {}
         return super().get_prepopulated_fields(request, obj)
 
@@ -381,6 +384,8 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         # fields are written, so a transition made meanwhile is never undone; the version
         # moves on in save_related, once the parts are saved too.
         names = {f.name for f in Briefing._meta.concrete_fields if f.name in form.cleaned_data}
+        if follow_headline(obj):
+            names.add("slug")
         obj.save(update_fields=[*names, "modified_at"])
 
     def save_related(self, request, form, formsets, change):

@@ -159,6 +159,7 @@ def test_admin_scripts_work_under_the_policy_and_nothing_trips_it(
     editor.click("Approve and publish")
     assert "Published. Readers now see this version." in editor.text()
     editor.check()
+    in_review.refresh_from_db()  # its address followed its headline until publication
     for path in [
         f"/admin/briefings/briefing/{live.pk}/change/",
         "/admin/",

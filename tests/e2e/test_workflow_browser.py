@@ -76,7 +76,12 @@ def test_writer_editor_and_reader_walk_the_whole_path(
     change_path = f"/admin/briefings/briefing/{briefing.pk}/change/"
     writer.shot("draft-started")
     assert "3–5 key takeaways" in writer.text()
+    # The item's words are beside the form; the headline and dek are ours to write.
+    source_panel = writer.page.locator("#source-item").inner_text()
+    assert "Harbour ferry fares frozen for another year" in source_panel
+    assert writer.page.input_value("#id_headline") == ""
 
+    writer.page.fill("#id_headline", "Harbour ferry fares stay frozen")
     writer.page.fill("#id_dek", "Single fares stay at last year's price until spring.")
     for n, text in enumerate(
         [
