@@ -123,6 +123,23 @@ class CitationInline(OrderedInline, admin.TabularInline):
     fields = ["position", "title", "url", "publisher"]
 
 
+class LeadImageInput(forms.ClearableFileInput):
+    """The file input, with a thumbnail of the current image above it. Its address is the
+    checked ``/media/`` view (briefings/media.py), which shows a draft's image only to those
+    who may preview the briefing."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.is_initial(value):
+            return html
+        return format_html(
+            '<a href="{0}" target="_blank" class="lead-image-thumb">'
+            '<img src="{0}" alt="The current lead image" loading="lazy"></a>{1}',
+            value.url,
+            html,
+        )
+
+
 class BriefingForm(forms.ModelForm):
     """The briefing form, carrying the version it was loaded at (optimistic locking)."""
 
@@ -135,6 +152,7 @@ class BriefingForm(forms.ModelForm):
         field_classes = {"lead_image": forms.FileField}
         wide = {"class": "vLargeTextField"}
         widgets = {
+            "lead_image": LeadImageInput,
             "headline": forms.TextInput(attrs=wide),
             "dek": forms.Textarea(attrs={**wide, "rows": 2}),
             "lead_image_alt": forms.TextInput(attrs=wide),
