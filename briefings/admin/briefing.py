@@ -1,8 +1,8 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import F
@@ -262,6 +262,7 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["authors"]
     readonly_fields = ["status", "published_at"]
     inlines = [TakeawayInline, SectionInline, QABlockInline, EditorsNoteInline, CitationInline]
+    actions = ["submit_selected"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "topic", "authors", "work_type"]}),
         (
@@ -283,6 +284,27 @@ class BriefingAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["admin-extra/workflow.css"]}
         js = ["admin-extra/checklist.js", "admin-extra/counters.js"]
+
+    @admin.action(description="Submit the selected briefings for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        """Each through the workflow, with its own checks; what could not go says why."""
+        submitted = []
+        for briefing in queryset.order_by("pk"):
+            try:
+                workflow.take(workflow.Action.SUBMIT, request.user, briefing, {}, briefing.version)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+                self.message_user(
+                    request, f"“{briefing}” was not submitted: {' '.join(reasons)}", messages.ERROR
+                )
+            else:
+                submitted.append(briefing)
+        if submitted:
+            self.message_user(
+                request,
+                f"Submitted {len(submitted)} briefing(s) for review. The editors have been told.",
+                messages.SUCCESS,
+            )
 
     @admin.display(boolean=True, description="Live")
     def live(self, obj):
