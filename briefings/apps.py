@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 
 class BriefingsConfig(AppConfig):
     name = "briefings"
-    verbose_name = "Briefings"
+    verbose_name = "Desk"  # the admin: Desk › Briefings, Topics, Error reports…
 
     def ready(self) -> None:
         from newsroom.cache import clear_public_pages_on_commit

@@ -30,6 +30,9 @@ class Check:
 
 BYLINE_LABEL = "Byline names at least one person"
 BYLINE_MISSING = Check(BYLINE_LABEL, False, "add the writer to the byline")
+HEADLINE_LABEL = "Headline present and short enough"
+HEADLINE_MISSING = Check(HEADLINE_LABEL, False, "missing")
+OWN_WORDS_LABEL = "Headline and dek in our own words"
 
 
 def _text(value) -> str:
@@ -47,9 +50,11 @@ def _length_check(label: str, value: str, limit: int) -> Check:
 def run(page: Snapshot) -> list[Check]:
     """Every item of the checklist for ``page``, met or not."""
     checks = [
-        _length_check("Headline present and short enough", _text(page.headline), HEADLINE_MAX),
+        _length_check(HEADLINE_LABEL, _text(page.headline), HEADLINE_MAX),
         _length_check("Dek present and short enough", _text(page.dek), DEK_MAX),
     ]
+    if page.source:
+        checks.append(_own_words_check(page))
     count = len([t for t in page.takeaways if _text(t.text)])
     enough = TAKEAWAYS_MIN <= count <= TAKEAWAYS_MAX
     checks.append(
@@ -126,6 +131,29 @@ def _sections_check(page: Snapshot) -> Check:
     return Check(label, True)
 
 
+def _same_words(ours: str, theirs: str) -> bool:
+    """Equal but for case and whitespace (an empty text copies nothing)."""
+    ours = " ".join(html_to_text(ours or "").split()).casefold()
+    return bool(ours) and ours == " ".join(html_to_text(theirs or "").split()).casefold()
+
+
+def _own_words_check(page: Snapshot) -> Check:
+    """A briefing that began from another outlet's item says it in our words: the headline and
+    dek may not be the item's title and summary as they came."""
+    copied = [
+        name
+        for name, ours, theirs in (
+            ("headline", page.headline, page.source.title),
+            ("dek", page.dek, page.source.summary),
+        )
+        if _same_words(ours, theirs)
+    ]
+    if not copied:
+        return Check(OWN_WORDS_LABEL, True)
+    what = "the headline and dek copy" if len(copied) == 2 else f"the {copied[0]} copies"
+    return Check(OWN_WORDS_LABEL, False, f"{what} the source item word for word")
+
+
 def _attribution_check(page: Snapshot) -> Check:
     label = "Attribution to the original source"
     source = page.source
@@ -147,5 +175,7 @@ def unmet(page: Snapshot) -> list[Check]:
 
 
 def unmet_for_review(page: Snapshot) -> list[Check]:
-    """What a briefing needs before it goes to an editor: someone answers for it."""
-    return [] if page.byline else [BYLINE_MISSING]
+    """What a briefing needs before it goes to an editor: a headline, and someone who answers
+    for it."""
+    unmet = [] if _text(page.headline) else [HEADLINE_MISSING]
+    return unmet + ([] if page.byline else [BYLINE_MISSING])

@@ -7,9 +7,7 @@ of a thread.
 
 from django.db import transaction
 
-from newsroom.plaintext import truncate
-
-from .inbox import HEADLINE_LENGTH, CannotStartBriefing, unique_slug
+from .inbox import CannotStartBriefing, placeholder_slug
 from .models import HOUSE_SECTIONS, Briefing, Section
 
 WATCH_NEXT = HOUSE_SECTIONS[-1]  # "What to watch next"
@@ -29,10 +27,11 @@ def start_follow_up(original: Briefing, user) -> Briefing:
             "Only a briefing readers can see can be followed up: this one is not published."
         )
     live = original.live_revision.snapshot
-    headline = truncate(f"Follow-up: {live.headline}", HEADLINE_LENGTH)
+    # An empty headline, as for a briefing started from an item: the writer writes it, and
+    # the address follows it until the first publication.
     follow_up = Briefing.objects.create(
-        headline=headline,
-        slug=unique_slug(headline),
+        headline="",
+        slug=placeholder_slug(),
         topic_id=live.topic_id,
         work_type=live.work_type,
         attribution_kind=live.attribution_kind,

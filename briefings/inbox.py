@@ -3,16 +3,16 @@
 Lives in briefings (not sources) because it creates briefings; sources knows nothing of them.
 """
 
+import uuid
+
 from django.db import transaction
+from django.db.models import Count
 from django.utils.text import slugify
 
-from newsroom.plaintext import truncate
 from sources.models import SourceItem
 
 from .models import HOUSE_SECTIONS, Briefing, Section, Topic
 
-HEADLINE_LENGTH = Briefing._meta.get_field("headline").max_length
-DEK_LENGTH = Briefing._meta.get_field("dek").max_length
 SLUG_LENGTH = Briefing._meta.get_field("slug").max_length
 
 
@@ -20,31 +20,63 @@ class CannotStartBriefing(Exception):
     """The message says why, for the writer."""
 
 
-def unique_slug(text: str) -> str:
+DRAFT_SLUG_PREFIX = "draft-"
+
+
+def unique_slug(text: str, exclude_pk: int | None = None) -> str:
     base = slugify(text)[: SLUG_LENGTH - 4].strip("-") or "briefing"
-    taken = set(Briefing.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    others = Briefing.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
 
 
+def placeholder_slug() -> str:
+    """An address for a draft without a headline yet; replaced as soon as it has one."""
+    return f"{DRAFT_SLUG_PREFIX}{uuid.uuid4().hex[:12]}"
+
+
+def follow_headline(briefing: Briefing) -> bool:
+    """Until its first publication a briefing's address follows its headline; set the slug
+    from the headline and say whether it changed. A published briefing's address is fixed."""
+    if briefing.live_revision_id is not None or not briefing.headline.strip():
+        return False
+    slug = briefing.slug
+    briefing.slug = unique_slug(briefing.headline, exclude_pk=briefing.pk)
+    return briefing.slug != slug
+
+
+def suggested_topic(item: SourceItem) -> Topic | None:
+    """The topic the outlet's items usually went to, else the first topic."""
+    usual = (
+        Topic.objects.filter(briefings__source_item__outlet=item.outlet_id)
+        .annotate(uses=Count("briefings"))
+        .order_by("-uses", "position", "name")
+        .first()
+    )
+    return usual or Topic.objects.first()
+
+
 @transaction.atomic
 def start_briefing(item: SourceItem, user) -> Briefing:
-    """A draft briefing that began from ``item``, attributed to it; the item becomes used."""
+    """A draft briefing that began from ``item``, attributed to it; the item becomes used.
+
+    The headline and dek start empty, for the writer to write in our own words (the change
+    form shows the item's to rewrite from); the topic is the one the outlet's items usually
+    went to."""
     item = SourceItem.objects.select_for_update().select_related("outlet").get(pk=item.pk)
     existing = item.briefings.first()
     if existing is not None:
         raise CannotStartBriefing(f"A briefing already began from this item: “{existing}”.")
-    topic = Topic.objects.first()
+    topic = suggested_topic(item)
     if topic is None:
         raise CannotStartBriefing("Add a topic first: every briefing belongs to one.")
-    headline = truncate(item.title, HEADLINE_LENGTH)
-    dek = truncate(item.summary or f"{item.outlet.name} reports: {item.title}", DEK_LENGTH)
     briefing = Briefing.objects.create(
-        headline=headline,
-        slug=unique_slug(headline),
-        dek=dek,
+        headline="",
+        slug=placeholder_slug(),
+        dek="",
         topic=topic,
         attribution_kind=Briefing.AttributionKind.SOURCE_ASSISTED,
         source_item=item,

@@ -59,6 +59,7 @@ class Source:
     outlet_id: int | None
     outlet_name: str
     outlet_slug: str
+    summary: str = ""  # the item's own summary, so the checklist can tell a copied dek
 
 
 @dataclass(frozen=True)
@@ -462,7 +463,7 @@ def _source_of(item) -> Source | None:
     if item is None:
         return None
     outlet = item.outlet
-    return Source(item.url, item.title, outlet.pk, outlet.name, outlet.slug)
+    return Source(item.url, item.title, outlet.pk, outlet.name, outlet.slug, item.summary)
 
 
 def _load_disclosure(data: dict | None) -> Disclosure | None:

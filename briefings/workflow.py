@@ -400,6 +400,8 @@ class WorkflowAction:
     needs_version: bool = True
     when: Callable[[Briefing], bool] = lambda briefing: True
     folded: str = ""  # drawn folded, under this summary
+    # A box the user ticks to confirm (the admin refuses the action without it).
+    confirm: str = ""
     primary: bool = False
     danger: bool = False
 
@@ -486,6 +488,7 @@ ACTIONS: dict[str, WorkflowAction] = {
             who=_approver,
             fields=(_comment("Comment (optional)"),),
             done="Published. Readers now see this version.",
+            confirm="I have reviewed this version: readers see it as soon as I press the button",
             button=lambda b: (
                 "Publish changes"
                 if b.is_live
@@ -540,6 +543,7 @@ ACTIONS: dict[str, WorkflowAction] = {
             "withdraw_briefing",
             fields=(Field("reason", "Reason readers will see", required=True),),
             done="Withdrawn. Its address now answers 410 Gone with your reason.",
+            confirm="Take it off the site now: readers see only the reason",
             button="Withdraw",
             folded="Withdraw this briefing",
             danger=True,

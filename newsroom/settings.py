@@ -202,6 +202,8 @@ FEEDS_TOTAL_TIMEOUT = env.float("FEEDS_TOTAL_TIMEOUT", default=60.0)
 FEEDS_ALLOWED_PORTS = env.list("FEEDS_ALLOWED_PORTS", cast=int, default=[80, 443])
 # OPML import (manage.py import_opml): files with more outlines are refused.
 OPML_MAX_OUTLINES = env.int("OPML_MAX_OUTLINES", default=5000)
+# The admin's OPML import page refuses larger files (5,000 outlines fit in well under this).
+OPML_MAX_BYTES = env.int("OPML_MAX_BYTES", default=2 * 1024 * 1024)
 
 # Workflow: an editor may not approve a briefing they wrote themselves.
 WORKFLOW_REQUIRE_SECOND_EDITOR = env.bool("WORKFLOW_REQUIRE_SECOND_EDITOR", default=True)

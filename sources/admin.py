@@ -1,16 +1,22 @@
+from dataclasses import astuple
+
 from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
-from .forms import SourceItemForm
+from .forms import OpmlUploadForm, SourceItemForm
 from .models import Feed, Outlet, SourceItem
-from .opml import export_opml
+from .opml import OpmlFeed, export_opml, import_feeds, plan_import
 from .tasks import queue_poll
 
 
@@ -77,6 +83,11 @@ HEALTH_FIELDS = [
 ]
 CACHE_FIELDS = ["etag", "last_modified"]
 
+
+# The OPML preview carries the feeds it read to the confirmation, signed for the user who
+# uploaded the file and good for an hour.
+OPML_SALT = "sources.admin.import-opml"
+OPML_PREVIEW_MAX_AGE = 60 * 60
 
 # What "Poll now" did, by what queue_poll() answered.
 POLL_NOW_MESSAGES = {
@@ -150,7 +161,87 @@ class FeedAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         poll = self.admin_site.admin_view(require_POST(self.poll_view))
-        return [path("<int:pk>/poll/", poll, name="sources_feed_poll"), *super().get_urls()]
+        import_opml = self.admin_site.admin_view(self.import_opml_view)
+        return [
+            path("<int:pk>/poll/", poll, name="sources_feed_poll"),
+            path("import-opml/", import_opml, name="sources_feed_import_opml"),
+            *super().get_urls(),
+        ]
+
+    # Importing an OPML file: upload, preview what would be added, confirm.
+
+    def has_import_permission(self, request) -> bool:
+        """An import adds feeds and the outlets they belong to."""
+        return request.user.has_perm("sources.add_feed") and request.user.has_perm(
+            "sources.add_outlet"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"has_import_permission": self.has_import_permission(request)} | (
+            extra_context or {}
+        )
+        return super().changelist_view(request, extra_context)
+
+    def import_opml_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and "preview" in request.POST:
+            return self._import_previewed(request)
+        posted = request.method == "POST"
+        form = OpmlUploadForm(request.POST, request.FILES) if posted else OpmlUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import feeds from an OPML file",
+            "form": form,
+        }
+        if posted and form.is_valid():
+            payload = {"user": request.user.pk, "entries": [astuple(e) for e in form.entries]}
+            context |= {
+                "plan": plan_import(form.entries),
+                "preview": signing.dumps(payload, salt=OPML_SALT, compress=True),
+                "file_name": form.cleaned_data["file"].name,
+            }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/sources/feed/import_opml.html", context)
+
+    def _import_previewed(self, request):
+        """Import what the preview showed: the feeds read from the file, planned anew against
+        the database as it is now (a feed added meanwhile counts as already there)."""
+        again = HttpResponseRedirect(reverse("admin:sources_feed_import_opml"))
+        try:
+            payload = signing.loads(
+                request.POST["preview"], salt=OPML_SALT, max_age=OPML_PREVIEW_MAX_AGE
+            )
+            if payload.get("user") != request.user.pk:
+                raise signing.BadSignature("made for someone else")
+            entries = [OpmlFeed(*map(str, row)) for row in payload["entries"]]
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            self.message_user(
+                request,
+                "This preview has expired or is not yours, so nothing was imported. Upload the "
+                "file again.",
+                messages.ERROR,
+            )
+            return again
+        try:
+            report = import_feeds(entries)
+        except IntegrityError:
+            self.message_user(
+                request,
+                "Someone added some of these feeds or outlets at the same moment, so nothing "
+                "was imported. Upload the file again to see an up-to-date preview.",
+                messages.ERROR,
+            )
+            return again
+        self.message_user(
+            request,
+            f"Imported {len(report.feeds_created)} feed(s) and "
+            f"{len(report.outlets_created)} new outlet(s); {len(report.feeds_existing)} "
+            f"already known, {len(report.skipped)} skipped.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:sources_feed_changelist"))
 
     def poll_view(self, request, pk):
         feed = get_object_or_404(Feed, pk=pk)

@@ -1,11 +1,14 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 
 from newsroom.plaintext import html_to_text
 
 from .models import SourceItem
+from .opml import OpmlError, read_opml
 from .urlnorm import canonicalize_url
 
 
@@ -37,3 +40,31 @@ class SourceItemForm(forms.ModelForm):
                 code="duplicate",
             )
         return url
+
+
+class OpmlUploadForm(forms.Form):
+    """An OPML file to preview: read (within OPML_MAX_BYTES and OPML_MAX_OUTLINES) into
+    ``entries``, the feeds it lists."""
+
+    file = forms.FileField(
+        label="OPML file",
+        help_text="Exported from a feed reader (.opml or .xml). Nothing is imported until you "
+        "confirm the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".opml,.xml,text/x-opml,text/xml"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.OPML_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                f"This file is {filesizeformat(upload.size)}; the largest accepted is "
+                f"{filesizeformat(limit)} (OPML_MAX_BYTES)."
+            )
+        try:
+            self.entries = read_opml(upload.read())
+        except OpmlError as error:
+            raise ValidationError(str(error)) from error
+        if not self.entries:
+            raise ValidationError("The file lists no feeds (no outline with an xmlUrl).")
+        return upload

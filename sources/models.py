@@ -170,6 +170,9 @@ class SourceItem(models.Model):
 
     class Meta:
         ordering = ["-discovered_at", "-id"]
+        # The admin calls the list of items what writers call it.
+        verbose_name = "inbox item"
+        verbose_name_plural = "inbox"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["new", "shortlisted", "dismissed", "used"]),

@@ -207,27 +207,35 @@ def _shortened(url: str) -> str:
     return url if len(url) <= 60 else url[:60] + "…"
 
 
-@transaction.atomic
-def import_feeds(entries: list[OpmlFeed], *, outlet: Outlet | None = None, active: bool = True):
-    """Create the feeds not yet known (and their outlets), leaving existing feeds as they are.
+@dataclass
+class ImportPlan:
+    """What importing a list would do, worked out without writing anything: the new feeds
+    (unsaved, each with its outlet), the new outlets among those (unsaved), the addresses
+    already known, and the feeds skipped, each with why."""
 
-    A feed that cannot be imported is skipped, with the reason in the report; the others
-    are imported. Two INSERTs in all (outlets, then feeds), however long the list.
-    """
-    report = ImportReport()
+    feeds: list[Feed] = field(default_factory=list)
+    outlets: list[Outlet] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def plan_import(
+    entries: list[OpmlFeed], *, outlet: Outlet | None = None, active: bool = True
+) -> ImportPlan:
+    """What ``import_feeds`` would do with ``entries`` now (the admin's preview shows it)."""
+    plan = ImportPlan()
     outlets = _Outlets() if outlet is None else None
     known = set(Feed.objects.values_list("url", flat=True))
-    feeds = []
     for entry in entries:
         problem = _problem(entry)
         if problem:
-            report.skipped.append(f"{_shortened(entry.url)}: {problem}")
+            plan.skipped.append(f"{_shortened(entry.url)}: {problem}")
             continue
         if entry.url in known:
-            report.feeds_existing.append(entry.url)
+            plan.existing.append(entry.url)
             continue
         known.add(entry.url)
-        feeds.append(
+        plan.feeds.append(
             Feed(
                 outlet=outlet or outlets.for_entry(entry),
                 url=entry.url,
@@ -236,8 +244,21 @@ def import_feeds(entries: list[OpmlFeed], *, outlet: Outlet | None = None, activ
             )
         )
     if outlets is not None:
-        report.outlets_created = Outlet.objects.bulk_create(outlets.created)
-    report.feeds_created = Feed.objects.bulk_create(feeds)
+        plan.outlets = outlets.created
+    return plan
+
+
+@transaction.atomic
+def import_feeds(entries: list[OpmlFeed], *, outlet: Outlet | None = None, active: bool = True):
+    """Create the feeds not yet known (and their outlets), leaving existing feeds as they are.
+
+    A feed that cannot be imported is skipped, with the reason in the report; the others
+    are imported. Two INSERTs in all (outlets, then feeds), however long the list.
+    """
+    plan = plan_import(entries, outlet=outlet, active=active)
+    report = ImportReport(feeds_existing=plan.existing, skipped=plan.skipped)
+    report.outlets_created = Outlet.objects.bulk_create(plan.outlets)
+    report.feeds_created = Feed.objects.bulk_create(plan.feeds)
     return report
 
 

@@ -1,8 +1,8 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 
 from .. import checklist, permissions, workflow
 from ..images import clean_upload
+from ..inbox import follow_headline
 from ..models import HOUSE_SECTIONS, Briefing, Citation, EditorsNote, QABlock, Section, Takeaway
 from ..snapshot import Snapshot
 from .desk import DeskAdminMixin
@@ -149,6 +150,23 @@ class CitationInline(OrderedInline, admin.TabularInline):
     fields = ["position", "title", "url", "publisher"]
 
 
+class LeadImageInput(forms.ClearableFileInput):
+    """The file input, with a thumbnail of the current image above it. Its address is the
+    checked ``/media/`` view (briefings/media.py), which shows a draft's image only to those
+    who may preview the briefing."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.is_initial(value):
+            return html
+        return format_html(
+            '<a href="{0}" target="_blank" class="lead-image-thumb">'
+            '<img src="{0}" alt="The current lead image" loading="lazy"></a>{1}',
+            value.url,
+            html,
+        )
+
+
 class BriefingForm(forms.ModelForm):
     """The briefing form, carrying the version it was loaded at (optimistic locking)."""
 
@@ -168,6 +186,7 @@ class BriefingForm(forms.ModelForm):
         field_classes = {"lead_image": forms.FileField}
         wide = {"class": "vLargeTextField"}
         widgets = {
+            "lead_image": LeadImageInput,
             "headline": forms.TextInput(attrs=wide),
             "dek": forms.Textarea(attrs={**wide, "rows": 2}),
             "lead_image_alt": forms.TextInput(attrs=wide),
@@ -313,6 +332,7 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["authors"]
     readonly_fields = ["status", "published_at"]
     inlines = [TakeawayInline, SectionInline, QABlockInline, EditorsNoteInline, CitationInline]
+    actions = ["submit_selected"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "topic", "authors", "work_type"]}),
         (
@@ -343,6 +363,27 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["admin-extra/workflow.css", "admin-extra/ordering.css"]}
         js = ["admin-extra/checklist.js", "admin-extra/counters.js", "admin-extra/ordering.js"]
+
+    @admin.action(description="Submit the selected briefings for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        """Each through the workflow, with its own checks; what could not go says why."""
+        submitted = []
+        for briefing in queryset.order_by("pk"):
+            try:
+                workflow.take(workflow.Action.SUBMIT, request.user, briefing, {}, briefing.version)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+                self.message_user(
+                    request, f"“{briefing}” was not submitted: {' '.join(reasons)}", messages.ERROR
+                )
+            else:
+                submitted.append(briefing)
+        if submitted:
+            self.message_user(
+                request,
+                f"Submitted {len(submitted)} briefing(s) for review. The editors have been told.",
+                messages.SUCCESS,
+            )
 
     @admin.display(boolean=True, description="Live")
     def live(self, obj):
@@ -425,12 +466,14 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.live_revision_id:
-            fields.append("slug")  # the public address never changes once published
+        if obj is not None:
+            # Set from the headline on each save until first publication (save_model), then
+            # fixed: the public address never changes once published.
+            fields.append("slug")
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.live_revision_id:
+        if obj is not None:
             return {}
         return super().get_prepopulated_fields(request, obj)
 
@@ -460,6 +503,8 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         # fields are written, so a transition made meanwhile is never undone; the version
         # moves on in save_related, once the parts are saved too.
         names = {f.name for f in Briefing._meta.concrete_fields if f.name in form.cleaned_data}
+        if follow_headline(obj):
+            names.add("slug")
         obj.save(update_fields=[*names, "modified_at"])
 
     def save_related(self, request, form, formsets, change):

@@ -104,8 +104,8 @@ class InboxAdmin(SourceItemAdmin):
             return HttpResponseRedirect(reverse("admin:sources_sourceitem_changelist"))
         self.message_user(
             request,
-            f"Draft started from “{item.title}” ({item.outlet}). Rewrite the headline and dek "
-            "in our own words, then write the sections.",
+            f"Draft started from “{item.title}” ({item.outlet}). Write a headline and dek in "
+            "our own words (the item is shown above the form), then the sections.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:briefings_briefing_change", args=[briefing.pk]))

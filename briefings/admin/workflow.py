@@ -137,6 +137,16 @@ class WorkflowAdminMixin:
         """Take ``transition`` on the version the user saw, and say what happened. ``saved``
         opens the message when the same request saved the user's edits first."""
         posted = request.POST
+        spec = workflow.ACTIONS[transition]
+        if spec.confirm and posted.get(f"{transition}-confirm") != "yes":
+            if saved:
+                self.message_user(request, f"{saved} Nothing else was done:", messages.WARNING)
+            self.message_user(
+                request,
+                f"Tick “{spec.confirm}” to confirm, then press “{spec.button_label(obj)}” again.",
+                messages.ERROR,
+            )
+            return False
         values = {
             field.name: posted.get(f"{transition}-{field.name}", posted.get(field.name, ""))
             for field in workflow.ACTIONS[transition].fields
@@ -237,12 +247,27 @@ class WorkflowAdminMixin:
         return TemplateResponse(request, "admin/briefings/briefing/revisions.html", context)
 
     def restore_view(self, request, object_id, number):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """GET, or a POST without ``confirm``: the confirmation page. A confirmed POST
+        restores, on the version the revisions page showed (carried through the page)."""
         obj = self._visible(request, object_id)
         revision = get_object_or_404(obj.revisions, number=number)
         if not permissions.can_restore(request.user, obj):
             raise PermissionDenied
+        if request.method != "POST" or request.POST.get("confirm") != "yes":
+            data = request.POST if request.method == "POST" else request.GET
+            seen = data.get("version", "")
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": obj,
+                "revision": revision,
+                "version": int(seen) if seen.isdigit() else obj.version,
+                "title": f"Restore revision {number} into the working copy?",
+            }
+            request.current_app = self.admin_site.name
+            return TemplateResponse(
+                request, "admin/briefings/briefing/restore_confirm.html", context
+            )
         try:
             workflow.restore_revision(request.user, obj, revision, posted_version(request.POST))
         except workflow.BriefingChanged as error:
@@ -345,6 +370,7 @@ def _control(action: workflow.WorkflowAction, obj: Briefing) -> dict:
         "button": action.button_label(obj),
         "fields": fields,
         "folded": action.folded,
+        "confirm": action.confirm,
         "primary": action.primary,
         "danger": action.danger,
     }

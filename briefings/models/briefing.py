@@ -128,9 +128,13 @@ class Briefing(models.Model):
         IMAGE = "image", "generate the lead image"
         OTHER = "other", "other (say what)"
 
-    headline = models.CharField(max_length=110)
+    # Blank while a draft is being written (a draft started from an item begins empty); the
+    # checklist wants one before review and publication.
+    headline = models.CharField(max_length=110, blank=True)
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="The public address; fixed once published."
+        max_length=120,
+        unique=True,
+        help_text="The public address: follows the headline until first published, then fixed.",
     )
     dek = models.CharField(
         max_length=300, blank=True, help_text="One or two sentences that say what happened."
@@ -273,7 +277,7 @@ class Briefing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.headline
+        return self.headline or "Untitled draft"
 
     def save(self, *args, **kwargs):
         clean_new_lead_image(self)  # never a raw upload stored, whoever saves

@@ -69,7 +69,7 @@ def test_empty_sections_are_flagged_by_the_checklist_not_the_form(writer):
 def test_a_refused_save_lists_its_reasons_at_the_top_with_links_to_the_fields(client, writer):
     briefing = complete_briefing(writer)
     client.force_login(writer)
-    data = change_form_data(briefing, headline="", **{"takeaways-1-text": "x" * 300})
+    data = change_form_data(briefing, headline=LONG_HEADLINE, **{"takeaways-1-text": "x" * 300})
 
     response = client.post(change_url(briefing), data)
 
@@ -146,7 +146,8 @@ def test_the_live_checklist_sees_a_byline_removed_in_the_form(client, writer):
 def test_after_a_refused_save_the_checklist_describes_the_form_as_posted(client, writer):
     briefing = complete_briefing(writer)
     client.force_login(writer)
-    html = client.post(change_url(briefing), change_form_data(briefing, headline="")).text
+    data = change_form_data(briefing, headline="", **{"takeaways-1-text": "x" * 300})
+    html = client.post(change_url(briefing), data).text
     checklist_html = html[
         html.index('class="wf-checklist"') : html.index("</ul>", html.index('class="wf-checklist"'))
     ]

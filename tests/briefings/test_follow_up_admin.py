@@ -45,7 +45,7 @@ def test_start_a_follow_up_makes_a_draft_in_the_same_thread(client, writer, edit
     assert list(draft.authors.all()) == [editor] and draft.created_by == editor
     assert another not in draft.authors.all()
     assert [s.heading for s in draft.sections.order_by("position")] == list(HOUSE_SECTIONS)
-    assert draft.headline.startswith("Follow-up: ")
+    assert draft.headline == "" and draft.slug.startswith("draft-")  # the writer writes it
     assert not Revision.objects.filter(briefing=draft).exists()  # nothing public yet
     original.refresh_from_db()
     assert original.follows is None

@@ -197,7 +197,7 @@ def test_a_refused_save_keeps_the_order_and_changes_nothing(client, writer, brie
     client.force_login(writer)
     data = change_form_data(
         briefing,
-        headline="",
+        dek="x" * 400,  # over its limit
         **{"takeaways-0-position": "3", "takeaways-2-position": "1"},
     )
 

@@ -123,7 +123,7 @@ TRANSITIONS = {
     "publish": {
         "roles": EDITORS,
         "states": {"in_review", "scheduled"},
-        "data": {},
+        "data": {"publish-confirm": "yes"},
         "after": "published",
     },
     "schedule": {
@@ -141,7 +141,7 @@ TRANSITIONS = {
     "withdraw": {
         "roles": EDITORS,
         "states": {"published", "published_changes"},
-        "data": {"reason": "The source retracted its report."},
+        "data": {"reason": "The source retracted its report.", "withdraw-confirm": "yes"},
         "after": "withdrawn",
     },
     "correct": {
@@ -260,7 +260,7 @@ def test_who_may_restore_a_revision(client, people, state):
         as_(client, people, role)
         response = client.post(
             f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/",
-            {"version": str(briefing.version)},
+            {"version": str(briefing.version), "confirm": "yes"},
         )
         if role == "anonymous":
             expected = "login"

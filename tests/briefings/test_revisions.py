@@ -67,7 +67,7 @@ def test_restoring_a_revision_fills_the_draft_is_logged_and_stays_private(client
     client.force_login(writer)
     response = client.post(
         f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/",
-        {"version": str(briefing.version)},
+        {"version": str(briefing.version), "confirm": "yes"},
     )
     assert response.status_code == 302
 
@@ -96,7 +96,7 @@ def test_restoring_keeps_unpublished_edits_as_a_revision_to_restore_back(client,
     client.force_login(editor)
     client.post(
         f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/",
-        {"version": str(briefing.version)},
+        {"version": str(briefing.version), "confirm": "yes"},
     )
 
     briefing.refresh_from_db()
@@ -123,7 +123,7 @@ def test_restoring_from_a_stale_page_is_refused(client, writer, editor):
         change_form_data(briefing, dek="A dek saved after the revisions page was opened."),
     )
     client.force_login(editor)
-    for data in ({"version": str(stale)}, {}):
+    for data in ({"version": str(stale), "confirm": "yes"}, {"confirm": "yes"}):
         response = client.post(
             f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/", data, follow=True
         )
@@ -137,11 +137,13 @@ def test_restoring_from_a_stale_page_is_refused(client, writer, editor):
         )
 
 
-def test_the_revisions_page_posts_the_version_it_shows(client, writer, editor):
+def test_the_revisions_page_carries_the_version_it_shows_to_the_restore(client, writer, editor):
     briefing = briefing_in_state("published", writer, editor)
     client.force_login(editor)
     page = client.get(f"/admin/briefings/briefing/{briefing.pk}/revisions/").content.decode()
-    assert f'name="version" value="{briefing.version}"' in page
+    assert f'revisions/1/restore/?version={briefing.version}"' in page
+    restore = client.get(f"/admin/briefings/briefing/{briefing.pk}/revisions/1/restore/?version=3")
+    assert 'name="version" value="3"' in restore.content.decode()
 
 
 def test_restoring_an_earlier_revision_keeps_published_corrections(writer, editor):

@@ -195,7 +195,9 @@ def test_publishing_is_refused_with_every_unmet_item_listed(client, writer, edit
 
     client.force_login(editor)
     response = client.post(
-        transition_url(briefing, "publish"), {"version": str(briefing.version)}, follow=True
+        transition_url(briefing, "publish"),
+        {"version": str(briefing.version), "publish-confirm": "yes"},
+        follow=True,
     )
     page = response.content.decode()
     for label in labels:
@@ -364,7 +366,10 @@ def test_withdrawing_needs_a_reason_and_the_page_answers_410_with_it(client, wri
         workflow.withdraw(editor, briefing, "")
 
     client.force_login(editor)
-    client.post(transition_url(briefing, "withdraw"), {"reason": "The report was retracted."})
+    client.post(
+        transition_url(briefing, "withdraw"),
+        {"reason": "The report was retracted.", "withdraw-confirm": "yes"},
+    )
     client.logout()
     from django.core.cache import cache
 
@@ -525,7 +530,10 @@ def test_an_edit_saved_during_review_is_not_published_unseen(client, settings, e
     assert client.post(change_url(briefing), data).status_code == 302
 
     client.force_login(editor)
-    response = client.post(transition_url(briefing, "publish"), {"version": seen}, follow=True)
+    confirmed = {"publish-confirm": "yes"}
+    response = client.post(
+        transition_url(briefing, "publish"), {"version": seen, **confirmed}, follow=True
+    )
     page = response.content.decode()
     assert "The briefing changed since you opened it; review the changes first." in page
     assert f'href="/admin/briefings/briefing/{briefing.pk}/compare/"' in page
@@ -535,7 +543,9 @@ def test_an_edit_saved_during_review_is_not_published_unseen(client, settings, e
 
     # Having reloaded the page (and seen the new dek), the editor may publish it.
     assert "A dek nobody reviewed." in page
-    client.post(transition_url(briefing, "publish"), {"version": version_in(page, "publish")})
+    client.post(
+        transition_url(briefing, "publish"), {"version": version_in(page, "publish"), **confirmed}
+    )
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.PUBLISHED
     assert briefing.live_revision.dek == "A dek nobody reviewed."
@@ -548,7 +558,7 @@ def test_a_workflow_form_with_a_stale_or_missing_version_changes_nothing(
     briefing = briefing_in_state("in_review", writer, editor)
     Briefing.objects.filter(pk=briefing.pk).update(version=F("version") + 1)
     when = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    data = {"comment": "Needs a source.", "publish_at": when}
+    data = {"comment": "Needs a source.", "publish_at": when, "publish-confirm": "yes"}
     client.force_login(editor)
     for version in ({"version": str(briefing.version)}, {}):
         response = client.post(transition_url(briefing, transition), {**data, **version})

@@ -36,6 +36,7 @@ def test_an_editor_cannot_publish_an_edit_saved_after_they_opened_the_page(
     assert "was changed successfully" in writer.text()
 
     # Publishing from the page opened before the edit is refused, with a way to compare.
+    reviewer.page.check("#wf-publish-confirm")
     reviewer.click("Approve and publish")
     assert "Someone else saved this briefing after you opened it" in reviewer.text()
     assert "nothing was done" in reviewer.text()
@@ -50,6 +51,7 @@ def test_an_editor_cannot_publish_an_edit_saved_after_they_opened_the_page(
 
     # Having seen it, the reviewer publishes from the reloaded page.
     reviewer.open(change_path)
+    reviewer.page.check("#wf-publish-confirm")
     reviewer.click("Approve and publish")
     assert "Published. Readers now see this version." in reviewer.text()
     assert Briefing.objects.get(pk=briefing.pk).live_revision.dek == (

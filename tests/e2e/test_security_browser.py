@@ -156,9 +156,11 @@ def test_admin_scripts_work_under_the_policy_and_nothing_trips_it(
     editor.open("/admin/briefings/briefing/")
     editor.open(f"/admin/briefings/briefing/{in_review.pk}/change/")
     editor.shot("review")
+    editor.page.check("#wf-publish-confirm")
     editor.click("Approve and publish")
     assert "Published. Readers now see this version." in editor.text()
     editor.check()
+    in_review.refresh_from_db()  # its address followed its headline until publication
     for path in [
         f"/admin/briefings/briefing/{live.pk}/change/",
         "/admin/",

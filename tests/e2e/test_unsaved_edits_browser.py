@@ -71,6 +71,8 @@ def test_approve_and_publish_publishes_the_headline_just_typed(people):
     briefing, editor = reviewing(people)
     editor.page.fill("#id_headline", "The headline the editor retyped")
 
+    editor.page.check("#wf-publish-confirm")
+
     editor.click("Approve and publish")
 
     assert "Your changes were saved. Published." in editor.text()
@@ -83,13 +85,15 @@ def test_approve_and_publish_publishes_the_headline_just_typed(people):
 
 def test_a_form_that_does_not_validate_is_shown_again_and_nothing_is_done(people):
     briefing, editor = reviewing(people)
-    editor.page.fill("#id_headline", "")
-    editor.page.fill("#id_dek", "A dek typed along with an emptied headline.")
+    editor.page.fill("#id_headline", LONG_HEADLINE)  # over the limit: the form is refused
+    editor.page.fill("#id_dek", "A dek typed along with an over-long headline.")
+
+    editor.page.check("#wf-publish-confirm")
 
     editor.click("Approve and publish")
 
     assert "Nothing was saved and nothing was done" in editor.text()
-    assert editor.page.input_value("#id_dek") == "A dek typed along with an emptied headline."
+    assert editor.page.input_value("#id_dek") == "A dek typed along with an over-long headline."
     editor.shot("refused-with-errors")
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.IN_REVIEW

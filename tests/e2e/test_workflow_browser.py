@@ -76,7 +76,12 @@ def test_writer_editor_and_reader_walk_the_whole_path(
     change_path = f"/admin/briefings/briefing/{briefing.pk}/change/"
     writer.shot("draft-started")
     assert "3–5 key takeaways" in writer.text()
+    # The item's words are beside the form; the headline and dek are ours to write.
+    source_panel = writer.page.locator("#source-item").inner_text()
+    assert "Harbour ferry fares frozen for another year" in source_panel
+    assert writer.page.input_value("#id_headline") == ""
 
+    writer.page.fill("#id_headline", "Harbour ferry fares stay frozen")
     writer.page.fill("#id_dek", "Single fares stay at last year's price until spring.")
     for n, text in enumerate(
         [
@@ -133,6 +138,13 @@ def test_writer_editor_and_reader_walk_the_whole_path(
 
     # The editor publishes; a reader sees the page.
     editor.open(change_path)
+    # Publishing asks for the box to be ticked; without it, nothing is published.
+    editor.click("Approve and publish")
+    assert "Tick “I have reviewed this version" in editor.text()
+    assert Briefing.objects.get(pk=briefing.pk).live_revision_id is None
+    editor.shot("publish-needs-confirmation")
+    editor.page.check("#wf-publish-confirm")
+    editor.shot("publish-confirmed")
     editor.click("Approve and publish")
     assert "Published. Readers now see this version." in editor.text()
     editor.shot("published")
@@ -166,6 +178,7 @@ def test_writer_editor_and_reader_walk_the_whole_path(
     assert "12 March" in editor.page.inner_text(".wf-diff-changed")
     editor.shot("compares")
     editor.open(change_path)
+    editor.page.check("#wf-publish-confirm")
     editor.click("Publish changes")
     editor.shot("republished")
 

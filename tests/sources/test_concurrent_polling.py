@@ -15,7 +15,9 @@ from tests.factories import FeedFactory
 
 from .conftest import rss_document
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush afterwards must not re-create content types (post_migrate)
+# that a later serialized_rollback test reloads (their ids would collide).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 needs_concurrent_writers = pytest.mark.skipif(

@@ -9,7 +9,6 @@ from django.utils import timezone
 from briefings.models import HOUSE_SECTIONS, Briefing
 from sources.models import SourceItem
 from tests.factories import (
-    BriefingFactory,
     OutletFactory,
     SourceItemFactory,
     TopicFactory,
@@ -186,11 +185,9 @@ def test_start_a_briefing_creates_an_attributed_draft_and_opens_it(client, write
     assert response["Location"] == reverse("admin:briefings_briefing_change", args=[briefing.pk])
     assert briefing.source_item == item
     assert briefing.attribution_kind == Briefing.AttributionKind.SOURCE_ASSISTED
-    assert (briefing.headline, briefing.slug) == (
-        "Tram line extension approved",
-        "tram-line-extension-approved",
-    )
-    assert briefing.dek == "The council voted for four new stops."
+    # Empty, for the writer to write in our own words; the address is a placeholder until then.
+    assert (briefing.headline, briefing.dek) == ("", "")
+    assert briefing.slug.startswith("draft-")
     assert briefing.topic == topic
     assert briefing.status == Briefing.Status.DRAFT
     assert list(briefing.authors.all()) == [writer]
@@ -213,23 +210,13 @@ def test_start_a_briefing_button_on_a_row_does_the_same(client, writer):
     assert "Draft started from" in response.text
 
 
-def test_start_a_briefing_fits_long_titles_and_keeps_slugs_unique(client, writer):
+def test_drafts_started_from_items_get_distinct_placeholder_addresses(client, writer):
     TopicFactory()
-    BriefingFactory(slug="the-harbour-story")
-    item = SourceItemFactory(title="The harbour story " + "and more words " * 20, summary="")
-    client.post(start_url(item))
-    briefing = Briefing.objects.get(source_item=item)
-    assert len(briefing.headline) <= 110
-    assert briefing.headline.endswith("…")
-    assert briefing.slug.startswith("the-harbour-story-and-more-words")
-    assert briefing.dek.startswith(f"{item.outlet.name} reports: The harbour story")
-    assert len(briefing.dek) <= 300
-
-    BriefingFactory(slug="same-title")
     for _ in range(2):
         client.post(start_url(SourceItemFactory(title="Same title")))
-    slugs = Briefing.objects.filter(slug__startswith="same-title").values_list("slug", flat=True)
-    assert set(slugs) == {"same-title", "same-title-2", "same-title-3"}
+    slugs = list(Briefing.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == 2
+    assert all(slug.startswith("draft-") for slug in slugs)
 
 
 def test_start_a_briefing_needs_exactly_one_item(client, writer):

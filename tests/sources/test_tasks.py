@@ -13,7 +13,9 @@ from sources.tasks import poll_due_feeds_task, poll_feed_task, schedule_polling
 from tests.factories import FeedFactory
 
 # The worker closes connections between tasks, as it should; that needs real transactions.
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush afterwards must not re-create content types (post_migrate)
+# that a later serialized_rollback test reloads (their ids would collide).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def run_worker() -> None:
