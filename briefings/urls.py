@@ -27,6 +27,7 @@ urlpatterns = [
     path("standards/<int:pk>/", views.standards_version, name="standards_version"),
     path("sources/", views.outlet_list, name="outlets"),
     path("sources/<slug:slug>/", views.outlet_detail, name="outlet"),
+    path("authors/<slug:slug>/", views.author, name="author"),
     path("corrections/", views.corrections, name="corrections"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path(

@@ -6,6 +6,7 @@ and written only through its typed snapshot (``briefings.snapshot``).
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.functional import cached_property
@@ -31,6 +32,11 @@ class Revision(models.Model):
     )
     source_url = models.URLField(max_length=1000, blank=True)
     source_title = models.CharField(max_length=500, blank=True)
+    # The byline readers saw (the snapshot's, its users that still exist): author pages and
+    # the author sitemap query it.
+    byline = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="bylined_revisions", blank=True
+    )
     # The stored lead image's name: media serving asks which images readers may see.
     lead_image = models.CharField(max_length=200, blank=True, db_index=True)
     data = models.JSONField(encoder=DjangoJSONEncoder)
@@ -78,6 +84,12 @@ class Revision(models.Model):
             **snapshot.listing_columns(),
         )
         revision.__dict__["snapshot"] = snapshot
+        ids = [person.id for person in snapshot.byline if person.id]
+        if ids:  # the byline's users that still exist (a new revision has no rows to keep)
+            users = get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True)
+            cls.byline.through.objects.bulk_create(
+                cls.byline.through(revision=revision, user_id=pk) for pk in users
+            )
         return revision
 
     @transaction.atomic
