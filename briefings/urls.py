@@ -7,13 +7,15 @@ from django.urls import path
 from newsroom.cache import public_page
 
 from . import media, views
-from .feeds import LatestBriefingsAtomFeed, LatestBriefingsFeed
+from .feeds import LatestBriefingsAtomFeed, LatestBriefingsFeed, TopicAtomFeed, TopicFeed
 from .sitemaps import SITEMAPS
 
 app_name = "briefings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("topics/<slug:slug>/feed/", public_page(TopicFeed()), name="topic_rss"),
+    path("topics/<slug:slug>/feed/atom/", public_page(TopicAtomFeed()), name="topic_atom"),
     path("briefings/<slug:slug>/", views.detail, name="detail"),
     path("briefings/<slug:slug>/report/", views.report_error, name="report_error"),
     path("briefings/<slug:slug>/history/", views.history, name="history"),
