@@ -1,14 +1,12 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from newsroom.cache import public_page
 
-from . import media, views
+from . import media, sitemaps, views
 from .feeds import LatestBriefingsAtomFeed, LatestBriefingsFeed, TopicAtomFeed, TopicFeed
-from .sitemaps import SITEMAPS
 
 app_name = "briefings"
 urlpatterns = [
@@ -42,16 +40,6 @@ urlpatterns = [
     path(urlsplit(settings.MEDIA_URL).path.strip("/") + "/<path:name>", media.media, name="media"),
     path("feed/", public_page(LatestBriefingsFeed()), name="rss"),
     path("feed/atom/", public_page(LatestBriefingsAtomFeed()), name="atom"),
-    path(
-        "sitemap.xml",
-        public_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "briefings:sitemap"},
-        name="sitemap_index",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap.xml", public_page(sitemaps.index), name="sitemap_index"),
+    path("sitemap-<section>.xml", public_page(sitemaps.sitemap), name="sitemap"),
 ]
