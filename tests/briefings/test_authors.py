@@ -120,3 +120,31 @@ def test_the_migration_copies_stored_bylines_to_revisions():
     Revision.byline.through.objects.all().delete()
     migration.fill_bylines(global_apps, None)
     assert list(Revision.objects.get(pk=briefing.live_revision_id).byline.all()) == [author]
+
+
+def test_editors_of_users_set_the_bio_and_slug_in_the_user_admin(client):
+    admin = UserFactory(is_superuser=True)
+    author = UserFactory(display_name="Ann Writer")
+    client.force_login(admin)
+    url = f"/admin/newsroom/user/{author.pk}/change/"
+    page = client.get(url)
+    assert 'name="bio"' in page.text and 'name="slug"' in page.text
+
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"password", "groups", "user_permissions"}
+    }
+    data |= {
+        "date_joined_0": author.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": author.date_joined.strftime("%H:%M:%S"),
+        "bio": "Writes about trams.",
+        "slug": "ann",
+    }
+    data.pop("date_joined")
+    data.pop("last_login", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    author.refresh_from_db()
+    assert (author.bio, author.slug) == ("Writes about trams.", "ann")
