@@ -1,19 +1,19 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from newsroom.cache import public_page
 
-from . import media, views
-from .feeds import LatestBriefingsAtomFeed, LatestBriefingsFeed
-from .sitemaps import SITEMAPS
+from . import media, sitemaps, views
+from .feeds import LatestBriefingsAtomFeed, LatestBriefingsFeed, TopicAtomFeed, TopicFeed
 
 app_name = "briefings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("topics/<slug:slug>/feed/", public_page(TopicFeed()), name="topic_rss"),
+    path("topics/<slug:slug>/feed/atom/", public_page(TopicAtomFeed()), name="topic_atom"),
     path("briefings/<slug:slug>/", views.detail, name="detail"),
     path("briefings/<slug:slug>/report/", views.report_error, name="report_error"),
     path("briefings/<slug:slug>/history/", views.history, name="history"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("standards/<int:pk>/", views.standards_version, name="standards_version"),
     path("sources/", views.outlet_list, name="outlets"),
     path("sources/<slug:slug>/", views.outlet_detail, name="outlet"),
+    path("authors/<slug:slug>/", views.author, name="author"),
     path("corrections/", views.corrections, name="corrections"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path(
@@ -39,16 +40,6 @@ urlpatterns = [
     path(urlsplit(settings.MEDIA_URL).path.strip("/") + "/<path:name>", media.media, name="media"),
     path("feed/", public_page(LatestBriefingsFeed()), name="rss"),
     path("feed/atom/", public_page(LatestBriefingsAtomFeed()), name="atom"),
-    path(
-        "sitemap.xml",
-        public_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "briefings:sitemap"},
-        name="sitemap_index",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap.xml", public_page(sitemaps.index), name="sitemap_index"),
+    path("sitemap-<section>.xml", public_page(sitemaps.sitemap), name="sitemap"),
 ]

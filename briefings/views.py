@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -13,7 +14,7 @@ from newsroom.cache import public_page
 from newsroom.login_throttle import client_address
 from sources.models import Outlet
 
-from . import diff, permissions, reports
+from . import authors, diff, permissions, reports
 from . import history as briefing_history
 from .credits import credits_for
 from .followups import published_follow_ups
@@ -306,6 +307,24 @@ class OutletBriefingList(BriefingList):
 
 
 outlet_detail = public_page(OutletBriefingList.as_view())
+
+
+class AuthorBriefingList(BriefingList):
+    """An author's page: their name, bio and the published briefings whose live byline names
+    them. Anyone without one (staff who never had a byline readers saw) is a 404."""
+
+    template_name = "briefings/author.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        self.author = get_object_or_404(get_user_model(), slug=self.kwargs["slug"])
+        return authors.published_by(self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+author = public_page(AuthorBriefingList.as_view())
 
 
 def _private(response):

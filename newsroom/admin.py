@@ -8,7 +8,10 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets[:1],
-        ("Public profile", {"fields": ("display_name", "first_name", "last_name", "email")}),
+        (
+            "Public profile",
+            {"fields": ("display_name", "slug", "bio", "first_name", "last_name", "email")},
+        ),
         *BaseUserAdmin.fieldsets[2:],
     )
     list_display = ("username", "display_name", "email", "is_staff", "is_active")

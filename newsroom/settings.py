@@ -134,6 +134,7 @@ LOGIN_URL = "admin:login"
 # default, /accounts/profile/, does not exist here).
 LOGIN_REDIRECT_URL = "admin:index"
 
+# British English: the copy is written in it, and feeds and the news sitemap declare it.
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -6,6 +6,7 @@ and written only through its typed snapshot (``briefings.snapshot``).
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.functional import cached_property
@@ -35,6 +36,11 @@ class Revision(models.Model):
     # live revisions (``live_revision__follows``).
     follows = models.ForeignKey(
         "briefings.Briefing", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The byline readers saw (the snapshot's, its users that still exist): author pages and
+    # the author sitemap query it.
+    byline = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="bylined_revisions", blank=True
     )
     # The stored lead image's name: media serving asks which images readers may see.
     lead_image = models.CharField(max_length=200, blank=True, db_index=True)
@@ -83,6 +89,12 @@ class Revision(models.Model):
             **snapshot.listing_columns(),
         )
         revision.__dict__["snapshot"] = snapshot
+        ids = [person.id for person in snapshot.byline if person.id]
+        if ids:  # the byline's users that still exist (a new revision has no rows to keep)
+            users = get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True)
+            cls.byline.through.objects.bulk_create(
+                cls.byline.through(revision=revision, user_id=pk) for pk in users
+            )
         return revision
 
     @transaction.atomic

@@ -1,0 +1,189 @@
+"""Sitemaps: well-formed, on SITE_URL, dated to the second, with images, a Google News
+sitemap of the last 48 hours (at most 1,000), outlets and authors, and an index that does not
+load every briefing."""
+
+import io
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from PIL import Image
+
+from briefings.models import Briefing, Revision
+from briefings.sitemaps import NEWS_LIMIT
+from briefings.workflow import make_live
+from tests.factories import (
+    BriefingFactory,
+    OutletFactory,
+    SourceItemFactory,
+    TopicFactory,
+    UserFactory,
+    add_children,
+)
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://news.example.org"
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+    "image": "http://www.google.com/schemas/sitemap-image/1.1",
+}
+W3C_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+SECTIONS = ["news", "briefings", "topics", "outlets", "authors", "pages"]
+
+
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = ["testserver", "other-host.example"]
+
+
+def png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), "#c63").save(buffer, "PNG")
+    return SimpleUploadedFile("lead.png", buffer.getvalue(), "image/png")
+
+
+def published(*authors, when=None, image=False, **kwargs) -> Briefing:
+    if image:
+        kwargs |= {"lead_image": png(), "lead_image_alt": "Gates", "lead_image_credit": "Desk"}
+    briefing = add_children(BriefingFactory(**kwargs), count=1)
+    briefing.authors.set(authors)
+    make_live(briefing, when=when)  # a past time: published then
+    return briefing
+
+
+def xml(client, url: str):
+    response = client.get(url, HTTP_HOST="other-host.example")
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("application/xml")
+    assert b"other-host.example" not in response.content
+    return ElementTree.fromstring(response.content)
+
+
+def locs(root) -> list[str]:
+    return [loc.text for loc in root.iterfind(".//sm:loc", NS)]
+
+
+def test_the_index_names_every_section_on_site_url_with_lastmod_to_the_second(client):
+    published(UserFactory(), source_item=SourceItemFactory())
+    root = xml(client, "/sitemap.xml")
+    assert root.tag == f"{{{NS['sm']}}}sitemapindex"
+    assert locs(root) == [f"{SITE}/sitemap-{section}.xml" for section in SECTIONS]
+    lastmods = [e.text for e in root.iterfind("sm:sitemap/sm:lastmod", NS)]
+    assert len(lastmods) == 5  # every section but the explanatory pages
+    assert all(W3C_SECONDS.match(value) for value in lastmods)
+
+
+def test_the_index_dates_sections_with_aggregates_not_by_loading_briefings(
+    client, django_assert_num_queries
+):
+    author, outlet = UserFactory(), OutletFactory()
+    published(author, source_item=SourceItemFactory(outlet=outlet))
+    with CaptureQueriesContext(connection) as few:
+        client.get("/sitemap.xml")
+    for _ in range(5):
+        published(author, source_item=SourceItemFactory(outlet=outlet))
+    cache.clear()
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/sitemap.xml")
+
+
+def test_briefings_are_listed_with_their_images_and_lastmod(client):
+    with_image = published(image=True)
+    without = published()
+    BriefingFactory()  # a draft
+
+    root = xml(client, "/sitemap-briefings.xml")
+    urls = {u.findtext("sm:loc", namespaces=NS): u for u in root.iterfind("sm:url", NS)}
+
+    assert set(urls) == {f"{SITE}{b.get_absolute_url()}" for b in (with_image, without)}
+    image = urls[f"{SITE}{with_image.get_absolute_url()}"]
+    name = with_image.live_revision.lead_image
+    assert image.findtext("image:image/image:loc", namespaces=NS) == f"{SITE}/media/{name}"
+    assert urls[f"{SITE}{without.get_absolute_url()}"].find("image:image", NS) is None
+    assert all(
+        W3C_SECONDS.match(url.findtext("sm:lastmod", namespaces=NS)) for url in urls.values()
+    )
+
+
+def test_the_news_sitemap_holds_the_last_48_hours(client, settings):
+    now = timezone.now()
+    recent = published(when=now - timedelta(hours=47), headline="Fresh news", image=True)
+    published(when=now - timedelta(hours=49), headline="Old news")
+    published(when=now + timedelta(hours=1), headline="Not yet out")
+
+    root = xml(client, "/sitemap-news.xml")
+    [url] = root.findall("sm:url", NS)
+
+    assert url.findtext("sm:loc", namespaces=NS) == f"{SITE}{recent.get_absolute_url()}"
+    news = url.find("news:news", NS)
+    assert news.findtext("news:publication/news:name", namespaces=NS) == settings.SITE_NAME
+    assert news.findtext("news:publication/news:language", namespaces=NS) == "en"
+    assert news.findtext("news:title", namespaces=NS) == "Fresh news"
+    date = news.findtext("news:publication_date", namespaces=NS)
+    assert W3C_SECONDS.match(date)
+    assert date == timezone.localtime(recent.published_at).replace(microsecond=0).isoformat()
+    assert url.find("image:image/image:loc", NS) is not None
+
+
+def test_the_news_sitemap_stops_at_1000_newest(client):
+    """Rows written in bulk: the news sitemap reads only the listing columns."""
+    template = published()
+    topic, now = template.topic, timezone.now()
+    briefings = Briefing.objects.bulk_create(
+        Briefing(
+            headline=f"Bulk {n}",
+            slug=f"bulk-{n}",
+            topic=topic,
+            status="published",
+            published_at=now - timedelta(minutes=n + 1),
+        )
+        for n in range(NEWS_LIMIT + 1)
+    )
+    revisions = Revision.objects.bulk_create(
+        Revision(briefing=b, number=1, headline=b.headline, topic=topic, data={}) for b in briefings
+    )
+    for briefing, revision in zip(briefings, revisions, strict=True):
+        briefing.live_revision = revision
+    Briefing.objects.bulk_update(briefings, ["live_revision"], batch_size=500)
+
+    root = xml(client, "/sitemap-news.xml")
+    titles = [t.text for t in root.iterfind(".//news:title", NS)]
+
+    assert len(titles) == NEWS_LIMIT
+    assert titles[:2] == [template.headline, "Bulk 0"]
+    assert "Bulk 999" not in titles  # the oldest of 1,002 left out
+    assert client.get("/sitemap-news.xml?p=2").status_code == 404
+
+
+def test_outlets_and_authors_with_published_briefings_are_listed(client):
+    author, staff = UserFactory(), UserFactory()
+    outlet, quiet = OutletFactory(), OutletFactory()
+    published(author, source_item=SourceItemFactory(outlet=outlet))
+    draft = BriefingFactory(source_item=SourceItemFactory(outlet=quiet))
+    draft.authors.add(staff)
+
+    outlets = xml(client, "/sitemap-outlets.xml")
+    authors = xml(client, "/sitemap-authors.xml")
+
+    assert locs(outlets) == [f"{SITE}/sources/{outlet.slug}/"]
+    assert locs(authors) == [f"{SITE}/authors/{author.slug}/"]
+    for root in (outlets, authors):
+        assert W3C_SECONDS.match(root.findtext("sm:url/sm:lastmod", namespaces=NS))
+
+
+def test_every_section_is_on_site_url(client):
+    topic = TopicFactory()
+    published(UserFactory(), topic=topic, image=True, source_item=SourceItemFactory())
+    for section in SECTIONS:
+        root = xml(client, f"/sitemap-{section}.xml")
+        assert locs(root) and all(loc.startswith(f"{SITE}/") for loc in locs(root))
+    assert client.get("/sitemap-nothing.xml").status_code == 404
