@@ -9,7 +9,7 @@ what to say when it is done; views and the admin only call these functions.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +29,11 @@ from .snapshot import Snapshot
 
 Status = Briefing.Status
 Action = Transition.Action
+
+# Saves closer together than this, by the same person with no workflow step in between, are
+# kept as one saved draft (the latest of them): autosave every few seconds keeps at most one
+# draft per ten minutes of someone's work.
+DRAFT_WINDOW = timedelta(minutes=10)
 
 
 class BriefingChanged(ValidationError):
@@ -74,7 +79,8 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
 def save_working_copy(user, briefing: Briefing, changed: bool = True) -> Briefing:
     """Record that the working copy of ``briefing`` was saved (by the admin's form, the demo,
     a script): its version moves on, so any form opened before is stale, and a live briefing
-    now has changes readers do not see until they are reviewed and published."""
+    now has changes readers do not see until they are reviewed and published. A changed
+    working copy is kept as a saved draft revision (``keep_draft``)."""
     row = Briefing.objects.filter(pk=briefing.pk)
     row.update(version=F("version") + 1, modified_at=timezone.now())
     # An item a briefing names leaves the inbox's triage (and its admin locks it).
@@ -84,7 +90,32 @@ def save_working_copy(user, briefing: Briefing, changed: bool = True) -> Briefin
     if changed:
         row.filter(live_revision__isnull=False).update(has_unpublished_changes=True)
     briefing.refresh_from_db(fields=["version", "has_unpublished_changes", "modified_at"])
+    if changed:
+        keep_draft(user, briefing)
     return briefing
+
+
+def keep_draft(user, briefing: Briefing) -> Revision | None:
+    """Keep the working copy as a saved draft revision (never shown to readers), so an earlier
+    draft can be compared and restored. A working copy equal to the latest revision is not
+    kept again. Within ``DRAFT_WINDOW`` of the latest saved draft, by the same person and
+    with no workflow step since (a submission, a restore…), the draft is brought up to date
+    instead of adding another. Call it with the briefing's row locked."""
+    snapshot = Snapshot.of(Briefing.objects.get(pk=briefing.pk))  # as saved, not as in memory
+    latest = briefing.revisions.order_by("-number").first()
+    if latest is not None and latest.snapshot == snapshot:
+        return None
+    if (
+        latest is not None
+        and latest.kind == Revision.Kind.DRAFT
+        and latest.created_by_id is not None
+        and latest.created_by_id == getattr(user, "pk", None)
+        and latest.created_at > timezone.now() - DRAFT_WINDOW
+        and not briefing.transitions.filter(created_at__gte=latest.created_at).exists()
+    ):
+        latest.rewrite(snapshot)
+        return latest
+    return Revision.freeze(briefing, user, snapshot, kind=Revision.Kind.DRAFT)
 
 
 def _locked(briefing: Briefing) -> Briefing:
@@ -324,7 +355,7 @@ def restore_revision(
     latest = briefing.revisions.order_by("-number").first()
     kept = None
     if latest is None or latest.snapshot != working_copy:
-        kept = Revision.freeze(briefing, user, working_copy)
+        kept = Revision.freeze(briefing, user, working_copy, kind=Revision.Kind.DRAFT)
     revision.restore()
     briefing.refresh_from_db()
     briefing.has_unpublished_changes = (

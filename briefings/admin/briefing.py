@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import F, Q
-from django.http import Http404
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
@@ -57,10 +59,30 @@ class OrderedChildForm(forms.ModelForm):
         return exclusions
 
 
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """A row added in the page and then saved by an autosave stays an added ("extra") form in
+    the page, now carrying its id (static/admin-extra/autosave.js fills it in): such a form
+    is that row again, updated and never created twice. Only this briefing's rows count."""
+
+    def _saved_rows(self) -> dict[str, models.Model]:
+        if not hasattr(self, "_rows"):
+            rows = self.model.objects.filter(briefing=self.instance) if self.instance.pk else []
+            self._rows = {str(row.pk): row for row in rows}
+        return self._rows
+
+    def _construct_form(self, i, **kwargs):
+        if self.is_bound and i >= self.initial_form_count():
+            saved = self._saved_rows().get(self.data.get(f"{self.add_prefix(i)}-id", ""))
+            if saved is not None:
+                kwargs["instance"] = saved
+        return super()._construct_form(i, **kwargs)
+
+
 class OrderedInline:
     """Children follow their briefing: editable exactly when the briefing is."""
 
     form = OrderedChildForm
+    formset = OrderedInlineFormSet
     extra = 0
     ordering = ["position"]
 
@@ -93,7 +115,11 @@ class OrderedInline:
 
 
 def save_ordered_formset(formset, parent) -> None:
-    """Save an inline formset of ordered children, numbering them 1..n in the order given."""
+    """Save an inline formset of ordered children, numbering them 1..n in the order given.
+
+    The posted rows are all the parent's children: the form was checked to be for the current
+    version (``BriefingForm.clean``), so a saved row that is not among them was removed in the
+    page (a row an autosave had saved, then taken out with the row's remove link) and goes."""
     formset.save(commit=False)
     for obj in formset.deleted_objects:
         obj.delete()
@@ -105,6 +131,8 @@ def save_ordered_formset(formset, parent) -> None:
             continue
         position = form.instance.position or _POSITION_OFFSET
         kept.append((position, index, form.instance))
+    posted = [obj.pk for _, _, obj in kept if obj.pk is not None]
+    formset.model.objects.filter(briefing=parent).exclude(pk__in=posted).delete()
     kept.sort(key=lambda entry: entry[:2])
     formset.model.objects.filter(briefing=parent).update(position=F("position") + _POSITION_OFFSET)
     for number, (_, _, obj) in enumerate(kept, start=1):
@@ -286,6 +314,60 @@ def error_summary(form, formsets) -> list[tuple[str, str, str]]:
     return entries
 
 
+def autosaved(briefing: Briefing, formsets) -> JsonResponse:
+    """What the page needs after an autosave to go on as if it had been reloaded: the version
+    it now stands at, the ids of the rows it added (by their form's prefix), and the rows
+    deleted (ticked "Delete"), which are gone."""
+    rows, deleted = {}, []
+    for formset in formsets:
+        for index, form in enumerate(formset.forms):
+            key = f"{formset.prefix}-{index}"
+            if formset.can_delete and formset._should_delete_form(form):
+                deleted.append(key)
+            elif index >= formset.initial_form_count() and form.instance.pk is not None:
+                rows[key] = form.instance.pk
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": briefing.version,
+            "saved_at": timezone.localtime(briefing.modified_at).strftime("%H:%M"),
+            "rows": rows,
+            "deleted": deleted,
+        }
+    )
+
+
+def not_autosaved(form, summary) -> JsonResponse:
+    """Why an autosave was refused; nothing was saved, and the page keeps what it holds."""
+    if any(error.code == "conflict" for error in form.non_field_errors().as_data()):
+        briefing = form.instance
+        return JsonResponse(
+            {
+                "saved": False,
+                "conflict": True,
+                "reason": (
+                    "someone else saved this briefing after you opened it. Nothing was "
+                    "overwritten and your text is still in the form; copy what you need, then "
+                    "reload the page."
+                ),
+                "current": reverse("admin:briefings_briefing_change", args=[briefing.pk]),
+                "compare": reverse("admin:briefings_briefing_compare", args=[briefing.pk]),
+            },
+            status=409,
+        )
+    return JsonResponse(
+        {
+            "saved": False,
+            "reason": "fix the errors",
+            "errors": [
+                {"field": anchor, "label": label, "message": str(message)}
+                for anchor, label, message in summary
+            ],
+        },
+        status=400,
+    )
+
+
 def conflict_message(briefing: Briefing):
     change_url = reverse("admin:briefings_briefing_change", args=[briefing.pk])
     history_url = reverse("admin:briefings_briefing_history", args=[briefing.pk])
@@ -362,7 +444,12 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-extra/workflow.css", "admin-extra/ordering.css"]}
-        js = ["admin-extra/checklist.js", "admin-extra/counters.js", "admin-extra/ordering.js"]
+        js = [
+            "admin-extra/checklist.js",
+            "admin-extra/counters.js",
+            "admin-extra/ordering.js",
+            "admin-extra/autosave.js",
+        ]
 
     @admin.action(description="Submit the selected briefings for review", permissions=["change"])
     def submit_selected(self, request, queryset):
@@ -411,6 +498,11 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self._visible(request, object_id)
+        request.autosave = request.method == "POST" and "_autosave" in request.POST
+        if request.autosave and "_transition" in request.POST:
+            return JsonResponse(
+                {"saved": False, "reason": "an autosave takes no action"}, status=400
+            )
         if request.method == "POST" and "_transition" in request.POST:
             # A workflow button of the form: checked before anything is saved.
             self.check_transition(request, obj, request.POST["_transition"])
@@ -422,6 +514,8 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         in the same transaction: never on a version the user has not seen. A form that does
         not validate never gets here (it is shown again with its errors, and nothing is done).
         """
+        if getattr(request, "autosave", False):
+            return autosaved(obj, getattr(request, "saved_formsets", []))
         transition = request.POST.get("_transition")
         if transition is None:
             return super().response_change(request, obj)
@@ -511,9 +605,14 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         edited = form.has_changed() or any(formset.has_changed() for formset in formsets)
         request.briefing_edited = edited
+        request.saved_formsets = formsets
         workflow.save_working_copy(request.user, form.instance, changed=edited)
 
     def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST" and getattr(request, "autosave", False):
+            form = context["adminform"].form
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            return not_autosaved(form, error_summary(form, formsets))
         if request.method == "POST" and context.get("errors"):
             form = context["adminform"].form
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]

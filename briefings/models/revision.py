@@ -9,15 +9,27 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .briefing import Briefing
 
 
 class Revision(models.Model):
+    class Kind(models.TextChoices):
+        # Frozen to be published (made live now, or scheduled): what readers see or saw.
+        PUBLICATION = "publication", "Published"
+        # The working copy as a save left it (and as a restore found it): for the desk only,
+        # never shown to readers.
+        DRAFT = "draft", "Saved draft"
+
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PUBLICATION)
+    # When the content was last written: a saved draft takes the saves that follow it closely
+    # (workflow.keep_draft); a publication is never rewritten.
+    saved_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -72,10 +84,13 @@ class Revision(models.Model):
         return Snapshot.load(self.data)
 
     @classmethod
-    def freeze(cls, briefing: Briefing, user=None, snapshot=None, standards=None) -> "Revision":
+    def freeze(
+        cls, briefing: Briefing, user=None, snapshot=None, standards=None, kind=Kind.PUBLICATION
+    ) -> "Revision":
         """Store ``snapshot`` (by default the working copy as it is now) as the next revision
         of ``briefing``; ``standards`` is the standards version it is published under, if it
-        is frozen to go live."""
+        is frozen to go live. ``kind`` says whether it is frozen for publication or is a
+        saved draft."""
         from ..snapshot import Snapshot
 
         snapshot = snapshot or Snapshot.of(briefing)
@@ -84,6 +99,7 @@ class Revision(models.Model):
             briefing=briefing,
             number=(last or 0) + 1,
             created_by=user,
+            kind=kind,
             standards=standards,
             data=snapshot.dump(),
             **snapshot.listing_columns(),
@@ -96,6 +112,18 @@ class Revision(models.Model):
                 cls.byline.through(revision=revision, user_id=pk) for pk in users
             )
         return revision
+
+    def rewrite(self, snapshot) -> None:
+        """Replace a saved draft's content with ``snapshot`` (a later save of the same
+        stretch of work). Publications are frozen for good."""
+        if self.kind != self.Kind.DRAFT:
+            raise ValueError("Only a saved draft is rewritten.")
+        self.data = snapshot.dump()
+        for name, value in snapshot.listing_columns().items():
+            setattr(self, name, value)
+        self.saved_at = timezone.now()
+        self.save()
+        self.__dict__["snapshot"] = snapshot
 
     @transaction.atomic
     def restore(self) -> Briefing:

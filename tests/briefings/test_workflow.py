@@ -409,7 +409,8 @@ def test_editing_a_published_briefing_leaves_the_public_page_alone(client, write
     page = client.get(briefing.get_absolute_url()).content.decode()
     assert "A dek the editor has not seen." in page
     briefing.refresh_from_db()
-    assert briefing.live_revision.number == 2
+    assert briefing.live_revision.number == 3  # after the writer's saved draft, revision 2
+    assert briefing.live_revision.kind == "publication"
     assert not briefing.has_unpublished_changes
 
 

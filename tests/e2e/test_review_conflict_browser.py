@@ -31,8 +31,8 @@ def test_an_editor_cannot_publish_an_edit_saved_after_they_opened_the_page(
     writer.log_in("robin")
     writer.open(change_path)
     writer.page.fill("#id_dek", "A dek the reviewer never saw.")
-    writer.page.click("input[name=_continue]")
-    writer.page.wait_for_load_state()
+    with writer.page.expect_navigation():  # after any autosave on its way
+        writer.page.click("input[name=_continue]")
     assert "was changed successfully" in writer.text()
 
     # Publishing from the page opened before the edit is refused, with a way to compare.

@@ -38,8 +38,9 @@ class Person:
         self.page.goto(self.base_url + path)
 
     def click(self, name):
-        self.page.get_by_role("button", name=name, exact=True).click()
-        self.page.wait_for_load_state()
+        # A form's submit may wait for an autosave on its way: wait for the page it leads to.
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name, exact=True).click()
 
     def shot(self, what):
         Person.steps += 1
@@ -107,8 +108,8 @@ def test_writer_editor_and_reader_walk_the_whole_path(
         "() => document.querySelectorAll('.wf-checklist .wf-missing').length === 0"
     )
     writer.shot("checklist-complete-before-saving")
-    writer.page.click("input[name=_continue]")
-    writer.page.wait_for_load_state()
+    with writer.page.expect_navigation():  # after any autosave on its way
+        writer.page.click("input[name=_continue]")
     assert "was changed successfully" in writer.text()
     assert writer.page.locator(".wf-missing").count() == 0
     writer.shot("filled-in")
@@ -131,8 +132,8 @@ def test_writer_editor_and_reader_walk_the_whole_path(
     assert "Say which routes the frozen fares cover." in writer.text()
     writer.shot("sees-request")
     writer.page.fill("#id_takeaways-0-text", "Fares on both harbour routes stay the same.")
-    writer.page.click("input[name=_continue]")
-    writer.page.wait_for_load_state()
+    with writer.page.expect_navigation():  # after any autosave on its way
+        writer.page.click("input[name=_continue]")
     writer.click("Submit for review")
     writer.shot("resubmitted")
 
@@ -158,8 +159,8 @@ def test_writer_editor_and_reader_walk_the_whole_path(
     # The writer edits the live briefing; the reader still sees the approved text.
     writer.open(change_path)
     writer.page.fill("#id_sections-2-body", "<p>Watch the spring budget vote on 12 March.</p>")
-    writer.page.click("input[name=_continue]")
-    writer.page.wait_for_load_state()
+    with writer.page.expect_navigation():  # after any autosave on its way
+        writer.page.click("input[name=_continue]")
     assert "Has unpublished changes" in writer.text()
     writer.shot("edited-live-briefing")
 
