@@ -133,3 +133,23 @@ def test_typing_and_pasting_from_word_and_google_docs_saves_clean_html(
     writer.shot("saved")
     writer.check()
 
+
+def test_submit_for_review_submits_the_body_just_typed_in_the_editor(
+    browser, live_server, artifacts, _browser_settings
+):
+    briefing = complete_briefing(UserFactory(username="sam", role="Writers"))
+    Person.steps = 0
+    writer = WatchedPerson(browser, live_server.url, artifacts, "writer")
+    writer.open("/admin/login/")
+    writer.log_in("sam")
+    writer.open(f"/admin/briefings/briefing/{briefing.pk}/change/")
+    writer.write("#id_sections-0-body", "The body as the writer last typed it.")
+
+    writer.click("Submit for review")
+
+    assert "Your changes were saved. Submitted for review." in writer.text()
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.IN_REVIEW
+    assert briefing.sections.get().body == "<p>The body as the writer last typed it.</p>"
+    writer.shot("submitted")
+    writer.check()
