@@ -110,6 +110,11 @@ def test_typing_and_pasting_from_word_and_google_docs_saves_clean_html(
         "() => document.querySelector('#id_sections-1-body').value.includes('Until 2 am')"
     )
     writer.shot("pasted-from-google-docs")
+    # So does a new Q&A block's answer.
+    writer.page.get_by_text("Add another Q&A block").click()
+    writer.page.fill("#id_qa_blocks-0-question", "Who pays less?")
+    writer.page.click(editor_of("#id_qa_blocks-0-answer"))
+    writer.page.keyboard.type("Children: they ride free.")
 
     writer.page.click("input[name=_continue]")
     writer.page.wait_for_load_state()
@@ -128,6 +133,7 @@ def test_typing_and_pasting_from_word_and_google_docs_saves_clean_html(
         "<p><strong>Night buses</strong> return on <em>both</em> routes.</p>"
         "<ul><li><p>Every 30 minutes</p></li><li><p>Until 2 am</p></li></ul>"
     ), added.body
+    assert briefing.qa_blocks.get().answer == "<p>Children: they ride free.</p>"
     # Saved again, the page shows the list in the editor, as a list.
     assert writer.page.locator(f"{body} ul li").count() == 2
     writer.shot("saved")
