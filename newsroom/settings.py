@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_prose_editor",
     "django_tasks_db",
     "newsroom",
     "sources",
@@ -254,10 +255,14 @@ X_FRAME_OPTIONS = "DENY"
 _MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else None
 CSRF_FAILURE_VIEW = "newsroom.errors.csrf_failure"
 
+# The rich-text editor (Tiptap, inside django-prose-editor) adds one fixed <style> element of
+# its own, with no way to give it the nonce; its hash allows exactly that stylesheet. A new
+# version of django-prose-editor may change it: tests/newsroom/test_widgets.py says so.
+TIPTAP_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, TIPTAP_STYLE_HASH],
     "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, *filter(None, [_MEDIA_ORIGIN])],
     "object-src": [CSP.NONE],

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from newsroom.fields import RichTextField
+from newsroom.widgets import RichTextEditor
+
 from .. import checklist, permissions, workflow
 from ..images import clean_upload
 from ..inbox import follow_headline
@@ -85,6 +88,8 @@ class OrderedInline:
     formset = OrderedInlineFormSet
     extra = 0
     ordering = ["position"]
+    # Section bodies, answers and editor's notes are written in the rich-text editor.
+    formfield_overrides = {RichTextField: {"widget": RichTextEditor}}
 
     def _briefing_editable(self, request, obj) -> bool:
         return obj is None or permissions.can_edit(request.user, obj)

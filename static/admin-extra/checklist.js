@@ -41,6 +41,12 @@ document.addEventListener("DOMContentLoaded", () => {
     clearTimeout(timer);
     timer = setTimeout(refresh, 500);
   }
+  // Once the form is sent the page is about to change, and a workflow button may already
+  // have taken the briefing out of this writer's hands: no more refreshes.
+  form.addEventListener("submit", () => {
+    clearTimeout(timer);
+    if (inFlight) inFlight.abort();
+  });
   form.addEventListener("input", later);
   form.addEventListener("change", later);
   // Rows added or removed by the inline formsets.

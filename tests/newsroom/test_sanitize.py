@@ -43,6 +43,58 @@ def test_allowed_markup_is_kept():
     assert sanitize_html(html) == html
 
 
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        (
+            "<p><b>Bold</b> and <i>italic</i></p>",
+            "<p><strong>Bold</strong> and <em>italic</em></p>",
+        ),
+        (
+            '<p><b class="x" style="color:red">b</b><i title="t">i</i></p>',
+            "<p><strong>b</strong><em>i</em></p>",
+        ),
+        ("<p><b><i>both</i></b></p>", "<p><strong><em>both</em></strong></p>"),
+        # Google Docs wraps a whole paste in a <b> that is not bold: it goes, its text stays.
+        (
+            '<b style="font-weight:normal;" id="docs-internal-guid-5e1f2a3b-7fff">'
+            "<p>Plain <b>bold</b></p><p>More</p></b>",
+            "<p>Plain <strong>bold</strong></p><p>More</p>",
+        ),
+        (
+            '<p><b id="mine">an id of ours is not a Docs wrapper</b></p>',
+            "<p><strong>an id of ours is not a Docs wrapper</strong></p>",
+        ),
+    ],
+)
+def test_b_and_i_become_strong_and_em(pasted, expected):
+    assert sanitize_html(pasted) == expected
+    assert sanitize_html(expected) == expected
+
+
+def test_word_bullet_paragraphs_become_a_list():
+    word = (
+        "<p class=MsoNormal>Fares:</p>"
+        "<p class=MsoListParagraphCxSpFirst style='mso-list:l0 level1 lfo1'><![if !supportLists]>"
+        "<span style='font-family:Symbol'>·<span>&nbsp;&nbsp;&nbsp;&nbsp; </span></span>"
+        "<![endif]>Adults pay <b>3.20</b><o:p></o:p></p>"
+        "<p class=MsoListParagraphCxSpLast>·&nbsp;&nbsp; Children ride free</p>"
+        "<p>• A typed bullet</p>\n<p>\u2022\u00a0and another</p>"
+        "<p>After the list · a middle dot stays</p>"
+    )
+    cleaned = sanitize_html(word)
+    assert cleaned == (
+        "<p>Fares:</p><ul><li>Adults pay <strong>3.20</strong></li>"
+        "<li>Children ride free</li><li>A typed bullet</li><li>and another</li></ul>"
+        "<p>After the list · a middle dot stays</p>"
+    )
+    assert sanitize_html(cleaned) == cleaned
+
+
+def test_a_bullet_alone_or_without_space_is_left_as_written():
+    assert sanitize_html("<p>•</p><p>·x</p><p>•&nbsp;</p>") == "<p>•</p><p>·x</p><p>•&nbsp;</p>"
+
+
 def test_links_to_other_sites_get_noopener():
     assert sanitize_html('<a href="https://example.org/a">x</a>') == (
         '<a href="https://example.org/a" rel="noopener">x</a>'
