@@ -73,6 +73,14 @@ class OrderedInlineFormSet(BaseInlineFormSet):
             self._rows = {str(row.pk): row for row in rows}
         return self._rows
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # Tabular rows show the checkbox under a column heading, not beside a label.
+            what = self.model._meta.verbose_name
+            name = f"{what} {index + 1}" if index is not None else f"this {what}"
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete {name}"
+
     def _construct_form(self, i, **kwargs):
         if self.is_bound and i >= self.initial_form_count():
             saved = self._saved_rows().get(self.data.get(f"{self.add_prefix(i)}-id", ""))
@@ -147,13 +155,29 @@ def save_ordered_formset(formset, parent) -> None:
     formset.save_m2m()
 
 
-class TakeawayInline(OrderedInline, admin.TabularInline):
+class TabularOrderedInline(OrderedInline, admin.TabularInline):
+    """A table of rows: its cells have column headings, not labels, so each input is named."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name != "position":
+            label = f"{capfirst(self.model._meta.verbose_name)} {field.label.lower()}"
+            field.widget.attrs.setdefault("aria-label", label)
+        return field
+
+
+class TakeawayInline(TabularOrderedInline):
     model = Takeaway
     fields = ["position", "text"]
     # A takeaway is a sentence: give it the width of one.
     formfield_overrides = {
         models.CharField: {"widget": forms.TextInput(attrs={"class": "vLargeTextField"})}
     }
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """Empty rows up to the checklist's minimum, so a new draft needs no "Add another"."""
+        have = obj.takeaways.count() if obj is not None and obj.pk else 0
+        return max(checklist.TAKEAWAYS_MIN - have, 0)
 
 
 class SectionInline(OrderedInline, admin.StackedInline):
@@ -178,7 +202,7 @@ class EditorsNoteInline(OrderedInline, admin.StackedInline):
     fields = ["position", "kind", "body"]
 
 
-class CitationInline(OrderedInline, admin.TabularInline):
+class CitationInline(TabularOrderedInline):
     model = Citation
     fields = ["position", "title", "url", "publisher"]
 
@@ -454,6 +478,7 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
             "admin-extra/counters.js",
             "admin-extra/ordering.js",
             "admin-extra/autosave.js",
+            "admin-extra/a11y.js",
         ]
 
     @admin.action(description="Submit the selected briefings for review", permissions=["change"])

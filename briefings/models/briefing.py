@@ -285,6 +285,9 @@ class Briefing(models.Model):
             self.lead_image_width = self.lead_image_height = None
         elif not self.lead_image._committed:
             self.lead_image_width, self.lead_image_height = image_size(self.lead_image.file)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "lead_image" in fields:
+            kwargs["update_fields"] = {*fields, "lead_image_width", "lead_image_height"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -15,12 +15,13 @@ from tests.page_checks import vnu_errors
 pytestmark = pytest.mark.django_db
 
 
-def public_pages(client) -> dict[str, str]:
-    """Every kind of public page of the seeded demo: address → HTML."""
+def public_urls() -> list[str]:
+    """An address of every kind of public page of the seeded demo."""
     live = list(Briefing.objects.published())
     with_history = max(live, key=lambda b: len(versions(b)))
     withdrawn = Briefing.objects.filter(status=Briefing.Status.WITHDRAWN).first()
-    urls = [
+    author = live[0].live_revision.byline.first()
+    return [
         "/",
         "/standards/",
         "/standards/history/",
@@ -28,6 +29,7 @@ def public_pages(client) -> dict[str, str]:
         "/sources/",
         "/corrections/",
         "/no-such-page/",
+        f"/authors/{author.slug}/",
         withdrawn.get_absolute_url(),
         f"{with_history.get_absolute_url()}history/",
         f"{with_history.get_absolute_url()}history/1/2/",
@@ -36,8 +38,12 @@ def public_pages(client) -> dict[str, str]:
         *[b.get_absolute_url() for b in live],
         *[f"/sources/{slug}/" for slug in Outlet.objects.values_list("slug", flat=True)],
     ]
+
+
+def public_pages(client) -> dict[str, str]:
+    """Every kind of public page of the seeded demo: address → HTML."""
     pages = {}
-    for url in urls:
+    for url in public_urls():
         response = client.get(url)
         assert response.status_code in (200, 404, 410), url
         pages[url] = response.text

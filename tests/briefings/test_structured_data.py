@@ -93,3 +93,16 @@ def test_a_stored_lead_image_is_measured_and_the_page_gives_its_size(client, wri
     briefing.lead_image = ""
     briefing.save()
     assert Briefing.objects.get(pk=briefing.pk).lead_image_width is None
+
+
+def test_an_image_uploaded_in_the_admin_is_measured(client, writer):
+    from tests.factories import change_form_data, complete_briefing
+
+    briefing = complete_briefing(writer)
+    client.force_login(writer)
+    data = change_form_data(briefing, lead_image_alt="A chart", lead_image_credit="Desk")
+    data["lead_image"] = SimpleUploadedFile("chart.png", _png(90, 60), "image/png")
+    response = client.post(f"/admin/briefings/briefing/{briefing.pk}/change/", data)
+    assert response.status_code == 302, response.text
+    briefing.refresh_from_db()
+    assert (briefing.lead_image_width, briefing.lead_image_height) == (90, 60)
