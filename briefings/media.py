@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.static import serve
 
-from . import permissions
+from . import permissions, renditions
 from .models import Briefing, PreviewLink, Revision
 
 # Readers' browsers and the CDN may keep a published image a day; names are never reused.
@@ -51,9 +51,11 @@ def _previewable(request, name: str) -> bool:
 def media(request, name: str):
     if not name.startswith("lead-images/") or ".." in name.split("/"):
         raise Http404("No such file.")
-    if _published(name):
+    # A rendition is seen by whoever may see the image it was made from.
+    original = renditions.original_of(name) or name
+    if _published(original):
         cache_control = f"public, max-age={PUBLIC_MAX_AGE}"
-    elif _previewable(request, name):
+    elif _previewable(request, original):
         cache_control = "private, no-store"
     else:
         raise Http404("No such file.")

@@ -29,6 +29,7 @@ from sources.models import SourceItem
 from .images import SOURCE_TYPE_VOCABULARY
 from .models.briefing import Briefing
 from .models.children import Citation, EditorsNote, QABlock, Section, Takeaway
+from .renditions import SIZES, srcsets
 
 SCHEMA_VERSION = 2
 # Schema 1 (no "schema" key): {"briefing": {field attnames}, "byline", "source": {"url",
@@ -84,6 +85,13 @@ class Image:
     def source_type_uri(self) -> str:
         """The IPTC digital source type, as the vocabulary's URI."""
         return SOURCE_TYPE_VOCABULARY + self.source_type if self.source_type else ""
+
+    @property
+    def sources(self) -> list[tuple[str, str]]:
+        """(MIME type, srcset) of its renditions, made when it was published."""
+        return srcsets(self.name, self.width)
+
+    sizes = SIZES
 
     @property
     def is_ai(self) -> bool:

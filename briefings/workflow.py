@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +23,7 @@ from newsroom.plaintext import html_to_text
 from newsroom.sanitize import sanitize_html
 from sources.models import SourceItem
 
-from . import checklist, notifications, permissions
+from . import checklist, notifications, permissions, renditions
 from .images import keep_provenance
 from .models import Briefing, PublicNote, Revision, StandardsVersion, Transition
 from .snapshot import Snapshot
@@ -66,6 +67,8 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
     image = revision.snapshot.image
     if image:
         keep_provenance(image.name, image.credit, image.source_type)
+        if default_storage.exists(image.name):
+            renditions.make(image.name, image.credit, image.source_type)
     briefing.live_revision = revision
     briefing.has_unpublished_changes = False
     briefing.published_at = publish_at
