@@ -17,7 +17,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 DEMO_ENV := DEBUG=true DEMO_MODE=true FEEDS_ALLOW_PRIVATE_ADDRESSES=true SITE_URL=$(SITE_URL)
 TEST_ENV := SECRET_KEY=insecure-test-key DEBUG=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
-.PHONY: run test install lint format check clean bench worker
+.PHONY: run test install lint format check clean bench bench-lighthouse worker
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -68,3 +68,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Lighthouse on the home page and a briefing page, served as in production (needs npx).
+bench-lighthouse: install
+	$(BIN)/python bench/lighthouse.py --runs 3
