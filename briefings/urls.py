@@ -14,6 +14,7 @@ app_name = "briefings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("search/", views.search_page, name="search"),
     path("briefings/<slug:slug>/", views.detail, name="detail"),
     path("briefings/<slug:slug>/report/", views.report_error, name="report_error"),
     path("briefings/<slug:slug>/history/", views.history, name="history"),

@@ -13,11 +13,18 @@ from newsroom.cache import public_page
 from newsroom.login_throttle import client_address
 from sources.models import Outlet
 
-from . import diff, permissions, reports
+from . import diff, permissions, reports, search
 from . import history as briefing_history
 from .credits import credits_for
-from .forms import ErrorReportForm
-from .models import Briefing, ErrorReport, PreviewLink, PublicNote, StandardsVersion, Topic
+from .forms import ErrorReportForm, SearchForm
+from .models import (
+    Briefing,
+    ErrorReport,
+    PreviewLink,
+    PublicNote,
+    StandardsVersion,
+    Topic,
+)
 from .snapshot import Snapshot
 
 PAGE_SIZE = 12
@@ -45,6 +52,47 @@ class TopicBriefingList(BriefingList):
 
 home = public_page(BriefingList.as_view())
 topic = public_page(TopicBriefingList.as_view())
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+def search_page(request):
+    """Search the published briefings (their live revisions), with topic and date filters.
+
+    Not cached: queries are endless, and each is cheap for the database's index.
+    """
+    form = SearchForm(request.GET)
+    form.is_valid()  # the errors are shown; what was valid is still searched
+    query = form.cleaned_data.get("q", "")
+    context = {
+        "form": form,
+        "query": query,
+        "search_query": query,
+        "max_query_length": search.MAX_QUERY_LENGTH,
+    }
+    if query:
+        briefings = Briefing.objects.for_listing()
+        if topic := form.cleaned_data.get("topic"):
+            briefings = briefings.filter(live_revision__topic=topic)
+        if start := form.cleaned_data.get("from"):
+            briefings = briefings.filter(published_at__date__gte=start)
+        if end := form.cleaned_data.get("to"):
+            briefings = briefings.filter(published_at__date__lte=end)
+        paginator = Paginator(search.search(briefings, query), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        results = list(page.object_list)
+        search.mark_results(results, query)
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["q"] = query
+        context.update(
+            results=results,
+            page_obj=page,
+            paginator=paginator,
+            page_query=params.urlencode() + "&",
+        )
+    return render(request, "briefings/search.html", context)
 
 
 def render_briefing(request, briefing: Briefing, page: Snapshot, topic: Topic, **extra):

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # search fields; imports and checks work on SQLite too
     "django_tasks_db",
     "newsroom",
     "sources",

@@ -6,6 +6,9 @@ and written only through its typed snapshot (``briefings.snapshot``).
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.functional import cached_property
@@ -43,6 +46,10 @@ class Revision(models.Model):
         blank=True,
         related_name="+",
     )
+    # What search reads (briefings.search): the text beneath the headline, written when the
+    # revision is frozen, and on PostgreSQL its weighted tsvector (empty elsewhere).
+    search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-number"]
@@ -50,9 +57,15 @@ class Revision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["briefing", "number"], name="revision_number_unique"),
         ]
+        # Created on PostgreSQL only (see the migration that adds it).
+        indexes = [GinIndex(fields=["search_vector"], name="revision_search_vector")]
 
     def __str__(self) -> str:
         return f"Revision {self.number} of “{self.headline}”"
+
+    @property
+    def lead_image_url(self) -> str:
+        return default_storage.url(self.lead_image) if self.lead_image else ""
 
     @cached_property
     def snapshot(self):
@@ -65,6 +78,7 @@ class Revision(models.Model):
         """Store ``snapshot`` (by default the working copy as it is now) as the next revision
         of ``briefing``; ``standards`` is the standards version it is published under, if it
         is frozen to go live."""
+        from .. import search
         from ..snapshot import Snapshot
 
         snapshot = snapshot or Snapshot.of(briefing)
@@ -75,8 +89,10 @@ class Revision(models.Model):
             created_by=user,
             standards=standards,
             data=snapshot.dump(),
+            search_document=search.document(snapshot),
             **snapshot.listing_columns(),
         )
+        search.update_vector(cls.objects.filter(pk=revision.pk))
         revision.__dict__["snapshot"] = snapshot
         return revision
 
