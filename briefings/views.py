@@ -22,6 +22,7 @@ from .models import (
     ErrorReport,
     PreviewLink,
     PublicNote,
+    Revision,
     StandardsVersion,
     Topic,
 )
@@ -39,6 +40,27 @@ class BriefingList(ListView):
         return Briefing.objects.for_listing()
 
 
+class HomePage(BriefingList):
+    """The latest briefing leads the first page, with its lead image; the rest are cards."""
+
+    template_name = "briefings/briefing_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        briefings = list(context["briefings"])
+        lead = briefings[0] if briefings and context["page_obj"].number == 1 else None
+        image = None
+        if lead and lead.live_revision.lead_image:
+            # The alt text and credit live in the snapshot: load the lead's alone.
+            image = Revision.objects.only("data").get(pk=lead.live_revision_id).snapshot.image
+        return {
+            **context,
+            "lead": lead,
+            "lead_image": image,
+            "briefings": briefings[1:] if lead else briefings,
+        }
+
+
 class TopicBriefingList(BriefingList):
     template_name = "briefings/topic.html"
 
@@ -50,7 +72,7 @@ class TopicBriefingList(BriefingList):
         return super().get_context_data(topic=self.topic, **kwargs)
 
 
-home = public_page(BriefingList.as_view())
+home = public_page(HomePage.as_view())
 topic = public_page(TopicBriefingList.as_view())
 
 
