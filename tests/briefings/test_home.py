@@ -1,4 +1,4 @@
-"""The home page's hierarchy: a lead briefing, then cards."""
+"""The home page's hierarchy (a lead briefing, then cards) and the topic navigation's state."""
 
 import re
 from datetime import timedelta
@@ -11,7 +11,7 @@ from briefings.management.commands.seed_demo import demo_image
 from briefings.models import Briefing
 from briefings.views import PAGE_SIZE
 from briefings.workflow import make_live
-from tests.factories import BriefingFactory, add_children
+from tests.factories import BriefingFactory, TopicFactory, add_children
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,20 @@ def test_unpublished_briefings_never_lead(client, writer, editor):
     lead = main_of(client.get("/")).split("</article>")[0]
     assert visible.headline in lead
 
+
+def test_the_topic_navigation_marks_the_topic_being_read(client):
+    climate = TopicFactory(name="Climate", slug="climate")
+    TopicFactory(name="Health", slug="health")
+    published(topic=climate)
+
+    def nav(path):
+        html = client.get(path).text
+        return html[html.index('<nav aria-label="Topics">') : html.index("</nav>")]
+
+    on_topic = nav("/topics/climate/")
+    assert '<a href="/topics/climate/" aria-current="page">Climate</a>' in on_topic
+    assert '<a href="/topics/health/">Health</a>' in on_topic
+    assert on_topic.count("aria-current") == 1
+    assert '<a href="/topics/climate/" aria-current="page">' in nav("/topics/climate/?page=1")
+    assert "aria-current" not in nav("/")
+    assert "aria-current" not in nav("/search/?q=climate")
