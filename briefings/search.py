@@ -25,7 +25,8 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,8 +34,10 @@ from newsroom.plaintext import collapse_space, html_to_text
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
-# Private-use characters stand in for <mark> and </mark> until the text is escaped.
-START, STOP = "\ue000", "\ue001"
+# Private-use characters stand in for <mark> and </mark> until the text is escaped, and for
+# < and > in what PostgreSQL reads: its parser takes "<word>" for a tag and leaves it out.
+START, STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
+STAND_INS = (START, STOP, LT, GT)
 SNIPPET_CHARS = 220
 
 
@@ -47,15 +50,23 @@ def document(snapshot) -> str:
     for qa in snapshot.questions:
         parts += [qa.question, html_to_text(qa.answer)]
     text = "\n".join(collapse_space(p) for p in parts if p and p.strip())
-    return text.replace(START, "").replace(STOP, "")
+    for stand_in in STAND_INS:
+        text = text.replace(stand_in, "")
+    return text
+
+
+def _words(field: str) -> Replace:
+    """``field`` with < and > stood in for, so that PostgreSQL reads "<word>" as a word."""
+    text = Replace(F(field), Value("<"), Value(LT), output_field=TextField())
+    return Replace(text, Value(">"), Value(GT), output_field=TextField())
 
 
 def vector() -> SearchVector:
     """The expression a revision's ``search_vector`` is computed from (PostgreSQL)."""
     return (
-        SearchVector("headline", weight="A", config=CONFIG)
-        + SearchVector("dek", weight="B", config=CONFIG)
-        + SearchVector("search_document", weight="C", config=CONFIG)
+        SearchVector(_words("headline"), weight="A", config=CONFIG)
+        + SearchVector(_words("dek"), weight="B", config=CONFIG)
+        + SearchVector(_words("search_document"), weight="C", config=CONFIG)
     )
 
 
@@ -110,10 +121,10 @@ def _search_postgres(briefings: QuerySet, query: str) -> QuerySet:
         .annotate(
             rank=SearchRank(F("live_revision__search_vector"), tsquery),
             headline_marks=SearchHeadline(
-                "live_revision__headline", tsquery, highlight_all=True, **marks
+                _words("live_revision__headline"), tsquery, highlight_all=True, **marks
             ),
             snippet_marks=SearchHeadline(
-                "live_revision__search_document",
+                _words("live_revision__search_document"),
                 tsquery,
                 max_words=35,
                 min_words=15,
@@ -161,7 +172,8 @@ def _search_fallback(briefings: QuerySet, query: str) -> QuerySet:
 def marked(text: str) -> SafeString:
     """``text`` with its stand-in marks as ``<mark>`` elements and everything else escaped."""
     html = re.sub(f"{START}([^{START}{STOP}]*){STOP}", r"<mark>\1</mark>", escape(text))
-    return mark_safe(html.replace(START, "").replace(STOP, ""))  # noqa: S308 (escaped above)
+    html = html.replace(START, "").replace(STOP, "").replace(LT, "&lt;").replace(GT, "&gt;")
+    return mark_safe(html)  # noqa: S308 (escaped above)
 
 
 def _mark_terms(text: str, terms: list[str]) -> str:
@@ -178,11 +190,12 @@ def _window(text: str, terms: list[str]) -> str:
     first = min(found, default=0)
     start = max(0, first - SNIPPET_CHARS // 3)
     end = min(len(text), start + SNIPPET_CHARS)
-    if start > 0:
-        start = text.find(" ", start, first) + 1 if " " in text[start:first] else start
-    if end < len(text) and " " in text[start:end]:
-        end = text.rfind(" ", start, end)
-    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+    if start > 0 and (space := re.search(r"\s", text[start:first])):
+        start += space.end()
+    if end < len(text):
+        cut = max(text.rfind(" ", first, end), text.rfind("\n", first, end))
+        end = cut if cut > first else end
+    return ("… " if start else "") + text[start:end].strip() + (" …" if end < len(text) else "")
 
 
 def mark_results(briefings: list, query: str) -> None:
@@ -193,8 +206,8 @@ def mark_results(briefings: list, query: str) -> None:
         if hasattr(briefing, "headline_marks"):
             headline, snippet = briefing.headline_marks, briefing.snippet_marks
         else:
-            text = revision.search_document.replace("\n", " ")
             headline = _mark_terms(revision.headline, terms)
-            snippet = _mark_terms(_window(text, terms), terms)
+            snippet = _mark_terms(_window(revision.search_document, terms), terms)
         briefing.marked_headline = marked(headline)
-        briefing.marked_snippet = marked(snippet.replace("\n", " "))
+        # The stored text keeps its parts (dek, headings, paragraphs) on lines of their own.
+        briefing.marked_snippet = marked(snippet.strip().replace("\n", " · "))
