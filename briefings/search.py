@@ -61,19 +61,26 @@ def _words(field: str) -> Replace:
     return Replace(text, Value(">"), Value(GT), output_field=TextField())
 
 
-def vector() -> SearchVector:
-    """The expression a revision's ``search_vector`` is computed from (PostgreSQL)."""
+def _vector(headline, dek, rest) -> SearchVector:
     return (
-        SearchVector(_words("headline"), weight="A", config=CONFIG)
-        + SearchVector(_words("dek"), weight="B", config=CONFIG)
-        + SearchVector(_words("search_document"), weight="C", config=CONFIG)
+        SearchVector(headline, weight="A", config=CONFIG)
+        + SearchVector(dek, weight="B", config=CONFIG)
+        + SearchVector(rest, weight="C", config=CONFIG)
     )
 
 
-def update_vector(revisions: QuerySet) -> None:
-    """Compute the stored search vector of ``revisions`` (nothing to do off PostgreSQL)."""
-    if uses_postgres():
-        revisions.update(search_vector=vector())
+def vector() -> SearchVector:
+    """A revision's ``search_vector`` computed from its stored columns (PostgreSQL)."""
+    return _vector(_words("headline"), _words("dek"), _words("search_document"))
+
+
+def vector_of(headline: str, dek: str, document: str) -> SearchVector | None:
+    """The ``search_vector`` of a revision about to be stored (None off PostgreSQL), in the
+    same statement as the rest of the row."""
+    if not uses_postgres():
+        return None
+    words = (Value(t.replace("<", LT).replace(">", GT)) for t in (headline, dek, document))
+    return _vector(*words)
 
 
 def uses_postgres() -> bool:

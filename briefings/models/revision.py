@@ -83,16 +83,18 @@ class Revision(models.Model):
 
         snapshot = snapshot or Snapshot.of(briefing)
         last = briefing.revisions.order_by("-number").values_list("number", flat=True).first()
+        document = search.document(snapshot)
         revision = cls.objects.create(
             briefing=briefing,
             number=(last or 0) + 1,
             created_by=user,
             standards=standards,
             data=snapshot.dump(),
-            search_document=search.document(snapshot),
+            search_document=document,
+            search_vector=search.vector_of(snapshot.headline, snapshot.dek, document),
             **snapshot.listing_columns(),
         )
-        search.update_vector(cls.objects.filter(pk=revision.pk))
+        revision.__dict__.pop("search_vector")  # an expression: read back if ever asked for
         revision.__dict__["snapshot"] = snapshot
         return revision
 
