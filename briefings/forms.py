@@ -2,8 +2,9 @@
 
 from django import forms
 
-from .models import ErrorReport
+from .models import ErrorReport, Topic
 from .models.error_report import PASSAGE_MAX_LENGTH, PROBLEM_MAX_LENGTH
+from .search import MAX_QUERY_LENGTH
 
 
 class ErrorReportForm(forms.ModelForm):
@@ -52,3 +53,42 @@ class ErrorReportForm(forms.ModelForm):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class SearchForm(forms.Form):
+    """The search page's query and filters, read from the address (GET)."""
+
+    q = forms.CharField(label="Search for", required=False)
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All topics",
+        error_messages={"invalid_choice": "There is no such topic; showing every topic."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" and "to" read well in the address but are no Python names.
+        for name, label in (("from", "Published from"), ("to", "Published to")):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={"invalid": "Enter a date as YYYY-MM-DD; this one was ignored."},
+            )
+        self.shortened = False
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if len(query) > MAX_QUERY_LENGTH:
+            self.shortened = True
+            query = query[:MAX_QUERY_LENGTH]
+        return query
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "This date is before the first one; it was ignored.")
+        return cleaned

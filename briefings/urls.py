@@ -14,6 +14,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("topics/<slug:slug>/feed/", public_page(TopicFeed()), name="topic_rss"),
     path("topics/<slug:slug>/feed/atom/", public_page(TopicAtomFeed()), name="topic_atom"),
+    path("search/", views.search_page, name="search"),
     path("briefings/<slug:slug>/", views.detail, name="detail"),
     path("briefings/<slug:slug>/report/", views.report_error, name="report_error"),
     path("briefings/<slug:slug>/history/", views.history, name="history"),

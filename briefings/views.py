@@ -14,12 +14,20 @@ from newsroom.cache import public_page
 from newsroom.login_throttle import client_address
 from sources.models import Outlet
 
-from . import authors, diff, permissions, reports
+from . import authors, diff, permissions, reports, search
 from . import history as briefing_history
 from .credits import credits_for
 from .followups import published_follow_ups
-from .forms import ErrorReportForm
-from .models import Briefing, ErrorReport, PreviewLink, PublicNote, StandardsVersion, Topic
+from .forms import ErrorReportForm, SearchForm
+from .models import (
+    Briefing,
+    ErrorReport,
+    PreviewLink,
+    PublicNote,
+    Revision,
+    StandardsVersion,
+    Topic,
+)
 from .snapshot import Snapshot
 
 PAGE_SIZE = 12
@@ -34,6 +42,27 @@ class BriefingList(ListView):
         return Briefing.objects.for_listing()
 
 
+class HomePage(BriefingList):
+    """The latest briefing leads the first page, with its lead image; the rest are cards."""
+
+    template_name = "briefings/briefing_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        briefings = list(context["briefings"])
+        lead = briefings[0] if briefings and context["page_obj"].number == 1 else None
+        image = None
+        if lead and lead.live_revision.lead_image:
+            # The alt text and credit live in the snapshot: load the lead's alone.
+            image = Revision.objects.only("data").get(pk=lead.live_revision_id).snapshot.image
+        return {
+            **context,
+            "lead": lead,
+            "lead_image": image,
+            "briefings": briefings[1:] if lead else briefings,
+        }
+
+
 class TopicBriefingList(BriefingList):
     template_name = "briefings/topic.html"
 
@@ -45,8 +74,49 @@ class TopicBriefingList(BriefingList):
         return super().get_context_data(topic=self.topic, **kwargs)
 
 
-home = public_page(BriefingList.as_view())
+home = public_page(HomePage.as_view())
 topic = public_page(TopicBriefingList.as_view())
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+def search_page(request):
+    """Search the published briefings (their live revisions), with topic and date filters.
+
+    Not cached: queries are endless, and each is cheap for the database's index.
+    """
+    form = SearchForm(request.GET)
+    form.is_valid()  # the errors are shown; what was valid is still searched
+    query = form.cleaned_data.get("q", "")
+    context = {
+        "form": form,
+        "query": query,
+        "search_query": query,
+        "max_query_length": search.MAX_QUERY_LENGTH,
+    }
+    if query:
+        briefings = Briefing.objects.for_listing()
+        if topic := form.cleaned_data.get("topic"):
+            briefings = briefings.filter(live_revision__topic=topic)
+        if start := form.cleaned_data.get("from"):
+            briefings = briefings.filter(published_at__date__gte=start)
+        if end := form.cleaned_data.get("to"):
+            briefings = briefings.filter(published_at__date__lte=end)
+        paginator = Paginator(search.search(briefings, query), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        results = list(page.object_list)
+        search.mark_results(results, query)
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["q"] = query
+        context.update(
+            results=results,
+            page_obj=page,
+            paginator=paginator,
+            page_query=params.urlencode() + "&",
+        )
+    return render(request, "briefings/search.html", context)
 
 
 def render_briefing(

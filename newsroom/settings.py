@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "django.contrib.postgres",  # search fields; imports and checks work on SQLite too
     "django_tasks_db",
     "newsroom",
     "sources",

@@ -60,7 +60,11 @@ class BriefingQuerySet(models.QuerySet):
         return (
             self.published()
             .select_related("live_revision__topic")
-            .defer("live_revision__data")
+            .defer(
+                "live_revision__data",
+                "live_revision__search_document",
+                "live_revision__search_vector",
+            )
             .order_by("-published_at", "-id")
         )
 

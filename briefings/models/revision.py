@@ -7,6 +7,9 @@ and written only through its typed snapshot (``briefings.snapshot``).
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -66,6 +69,10 @@ class Revision(models.Model):
         blank=True,
         related_name="+",
     )
+    # What search reads (briefings.search): the text beneath the headline, written when the
+    # revision is frozen, and on PostgreSQL its weighted tsvector (empty elsewhere).
+    search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-number"]
@@ -73,9 +80,15 @@ class Revision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["briefing", "number"], name="revision_number_unique"),
         ]
+        # Created on PostgreSQL only (see the migration that adds it).
+        indexes = [GinIndex(fields=["search_vector"], name="revision_search_vector")]
 
     def __str__(self) -> str:
         return f"Revision {self.number} of “{self.headline}”"
+
+    @property
+    def lead_image_url(self) -> str:
+        return default_storage.url(self.lead_image) if self.lead_image else ""
 
     @cached_property
     def snapshot(self):
@@ -91,10 +104,12 @@ class Revision(models.Model):
         of ``briefing``; ``standards`` is the standards version it is published under, if it
         is frozen to go live. ``kind`` says whether it is frozen for publication or is a
         saved draft."""
+        from .. import search
         from ..snapshot import Snapshot
 
         snapshot = snapshot or Snapshot.of(briefing)
         last = briefing.revisions.order_by("-number").values_list("number", flat=True).first()
+        document = search.document(snapshot)
         revision = cls.objects.create(
             briefing=briefing,
             number=(last or 0) + 1,
@@ -102,8 +117,11 @@ class Revision(models.Model):
             kind=kind,
             standards=standards,
             data=snapshot.dump(),
+            search_document=document,
+            search_vector=search.vector_of(snapshot.headline, snapshot.dek, document),
             **snapshot.listing_columns(),
         )
+        revision.__dict__.pop("search_vector")  # an expression: read back if ever asked for
         revision.__dict__["snapshot"] = snapshot
         ids = [person.id for person in snapshot.byline if person.id]
         if ids:  # the byline's users that still exist (a new revision has no rows to keep)

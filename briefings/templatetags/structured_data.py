@@ -194,6 +194,14 @@ def home_json_ld() -> str:
         "url": settings.SITE_URL + "/",
         "inLanguage": language(),
         "publisher": organization(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": settings.SITE_URL + reverse("briefings:search") + "?q={query}",
+            },
+            "query-input": "required name=query",
+        },
     }
     return _script(site) + _script({"@context": "https://schema.org", **organization()})
 

@@ -29,6 +29,8 @@ def public_urls() -> list[str]:
         "/sources/",
         "/corrections/",
         "/no-such-page/",
+        "/search/",
+        "/search/?q=ferry+OR+harbour",
         f"/authors/{author.slug}/",
         withdrawn.get_absolute_url(),
         f"{with_history.get_absolute_url()}history/",

@@ -71,6 +71,9 @@ def test_the_home_page_describes_the_site_and_the_publisher(client, settings):
     site = by_type(html, "WebSite")
     assert site["url"] == "https://news.example.org/"
     assert site["inLanguage"] == "en-GB"
+    action = site["potentialAction"]
+    assert action["target"]["urlTemplate"] == "https://news.example.org/search/?q={query}"
+    assert action["query-input"] == "required name=query"
     publisher = by_type(html, "NewsMediaOrganization")
     assert publisher["publishingPrinciples"] == "https://news.example.org/standards/"
 

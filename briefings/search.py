@@ -1,0 +1,220 @@
+"""Search of what readers can see: the live revisions of published briefings.
+
+Each revision stores its searchable text when it is frozen (``document``): the dek, key
+takeaways, sections and questions and answers as plain text. On PostgreSQL a stored
+``tsvector`` (headline weighted A, dek B, the rest C, GIN-indexed) answers the query, written
+in web-search syntax (``websearch_to_tsquery``: "quoted phrases", -excluded words, ``or``),
+ranks the results and ``ts_headline`` marks the matches. Elsewhere (SQLite in development) a
+plain fallback parses the same syntax and matches each term case-insensitively in the stored
+text; headline matches rank first.
+
+Either way the marked text is escaped here, and only the ``<mark>`` tags this module adds are
+markup: a query or a briefing cannot put HTML on the results page.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Replace
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from newsroom.plaintext import collapse_space, html_to_text
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+# Private-use characters stand in for <mark> and </mark> until the text is escaped, and for
+# < and > in what PostgreSQL reads: its parser takes "<word>" for a tag and leaves it out.
+START, STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
+STAND_INS = (START, STOP, LT, GT)
+SNIPPET_CHARS = 220
+
+
+def document(snapshot) -> str:
+    """The searchable text beneath the headline of ``snapshot``, rich text as plain text."""
+    parts = [snapshot.dek]
+    parts += [point.text for point in snapshot.takeaways]
+    for part in snapshot.sections:
+        parts += [part.heading, html_to_text(part.body)]
+    for qa in snapshot.questions:
+        parts += [qa.question, html_to_text(qa.answer)]
+    text = "\n".join(collapse_space(p) for p in parts if p and p.strip())
+    for stand_in in STAND_INS:
+        text = text.replace(stand_in, "")
+    return text
+
+
+def _words(field: str) -> Replace:
+    """``field`` with < and > stood in for, so that PostgreSQL reads "<word>" as a word."""
+    text = Replace(F(field), Value("<"), Value(LT), output_field=TextField())
+    return Replace(text, Value(">"), Value(GT), output_field=TextField())
+
+
+def _vector(headline, dek, rest) -> SearchVector:
+    return (
+        SearchVector(headline, weight="A", config=CONFIG)
+        + SearchVector(dek, weight="B", config=CONFIG)
+        + SearchVector(rest, weight="C", config=CONFIG)
+    )
+
+
+def vector() -> SearchVector:
+    """A revision's ``search_vector`` computed from its stored columns (PostgreSQL)."""
+    return _vector(_words("headline"), _words("dek"), _words("search_document"))
+
+
+def vector_of(headline: str, dek: str, document: str) -> SearchVector | None:
+    """The ``search_vector`` of a revision about to be stored (None off PostgreSQL), in the
+    same statement as the rest of the row."""
+    if not uses_postgres():
+        return None
+    words = (Value(t.replace("<", LT).replace(">", GT)) for t in (headline, dek, document))
+    return _vector(*words)
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    excluded: bool = False
+
+
+def parse(query: str) -> list[list[Term]]:
+    """Web-search syntax as groups of terms: a document matches when it matches every term of
+    any one group (``or`` separates groups). Quotes make a phrase, a leading ``-`` excludes."""
+    groups: list[list[Term]] = [[]]
+    for match in re.finditer(r'(-?)"([^"]*)"?|(\S+)', query):
+        excluded, phrase, word = match.group(1) == "-", match.group(2), match.group(3)
+        if word is not None:
+            if word.lower() == "or":
+                if groups[-1]:
+                    groups.append([])
+                continue
+            excluded = word.startswith("-")
+            phrase = word.lstrip("-")
+        text = collapse_space(phrase.strip(string.punctuation + " "))
+        if text:
+            groups[-1].append(Term(text, excluded))
+    return [group for group in groups if group]
+
+
+def search(briefings: QuerySet, query: str) -> QuerySet:
+    """The briefings of ``briefings`` (published ones, as listings load them) that match
+    ``query``, best first, each with ``marked_headline`` and ``marked_snippet``."""
+    if uses_postgres():
+        return _search_postgres(briefings, query)
+    return _search_fallback(briefings, query)
+
+
+def _search_postgres(briefings: QuerySet, query: str) -> QuerySet:
+    tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
+    marks = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
+    return (
+        briefings.filter(live_revision__search_vector=tsquery)
+        .annotate(
+            rank=SearchRank(F("live_revision__search_vector"), tsquery),
+            headline_marks=SearchHeadline(
+                _words("live_revision__headline"), tsquery, highlight_all=True, **marks
+            ),
+            snippet_marks=SearchHeadline(
+                _words("live_revision__search_document"),
+                tsquery,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
+        )
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def _contains(text: str) -> Q:
+    return Q(live_revision__headline__icontains=text) | Q(
+        live_revision__search_document__icontains=text
+    )
+
+
+def _search_fallback(briefings: QuerySet, query: str) -> QuerySet:
+    groups = parse(query)
+    if not groups:
+        return briefings.none()
+    matches = Q()
+    for group in groups:
+        every = Q()
+        for term in group:
+            every &= ~_contains(term.text) if term.excluded else _contains(term.text)
+        matches |= every
+    rank = Value(0)
+    if wanted := [t.text for group in groups for t in group if not t.excluded]:
+        in_headline = Q()
+        for text in wanted:
+            in_headline |= Q(live_revision__headline__icontains=text)
+        rank = Case(When(in_headline, then=Value(1)), default=rank, output_field=IntegerField())
+    return (
+        briefings.filter(matches)
+        # Snippets are cut from the stored text here: load it with the rows.
+        .defer(None)
+        .defer("live_revision__data", "live_revision__search_vector")
+        .annotate(rank=rank)
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def marked(text: str) -> SafeString:
+    """``text`` with its stand-in marks as ``<mark>`` elements and everything else escaped."""
+    html = re.sub(f"{START}([^{START}{STOP}]*){STOP}", r"<mark>\1</mark>", escape(text))
+    html = html.replace(START, "").replace(STOP, "").replace(LT, "&lt;").replace(GT, "&gt;")
+    return mark_safe(html)  # noqa: S308 (escaped above)
+
+
+def _mark_terms(text: str, terms: list[str]) -> str:
+    if not terms:
+        return text
+    pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.sub(f"({pattern})", f"{START}\\1{STOP}", text, flags=re.IGNORECASE)
+
+
+def _window(text: str, terms: list[str]) -> str:
+    """About SNIPPET_CHARS of ``text`` around the first match, cut at spaces."""
+    lower = text.lower()
+    found = [i for i in (lower.find(t.lower()) for t in terms) if i >= 0]
+    first = min(found, default=0)
+    start = max(0, first - SNIPPET_CHARS // 3)
+    end = min(len(text), start + SNIPPET_CHARS)
+    if start > 0 and (space := re.search(r"\s", text[start:first])):
+        start += space.end()
+    if end < len(text):
+        cut = max(text.rfind(" ", first, end), text.rfind("\n", first, end))
+        end = cut if cut > first else end
+    return ("… " if start else "") + text[start:end].strip() + (" …" if end < len(text) else "")
+
+
+def mark_results(briefings: list, query: str) -> None:
+    """Give each briefing of one page of results its escaped, marked headline and snippet."""
+    terms = [t.text for group in parse(query) for t in group if not t.excluded]
+    for briefing in briefings:
+        revision = briefing.live_revision
+        if hasattr(briefing, "headline_marks"):
+            headline, snippet = briefing.headline_marks, briefing.snippet_marks
+        else:
+            headline = _mark_terms(revision.headline, terms)
+            snippet = _mark_terms(_window(revision.search_document, terms), terms)
+        briefing.marked_headline = marked(headline)
+        # The stored text keeps its parts (dek, headings, paragraphs) on lines of their own.
+        briefing.marked_snippet = marked(snippet.strip().replace("\n", " · "))

@@ -1,0 +1,312 @@
+"""Search of the public site, against the real database: PostgreSQL full-text search there,
+the plain fallback on SQLite. Every test runs on both."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from briefings import search
+from briefings.models import Briefing, QABlock, Revision, Section, Takeaway
+from briefings.workflow import make_live, save_working_copy
+from tests.factories import BriefingFactory, TopicFactory, briefing_in_state
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("briefings:search")
+
+
+def published(headline="A briefing", body="", takeaway="", question="", answer="", **kwargs):
+    briefing = BriefingFactory(headline=headline, **kwargs)
+    if body:
+        Section.objects.create(briefing=briefing, position=1, heading="What happened", body=body)
+    if takeaway:
+        Takeaway.objects.create(briefing=briefing, position=1, text=takeaway)
+    if question:
+        QABlock.objects.create(briefing=briefing, position=1, question=question, answer=answer)
+    make_live(briefing)
+    return briefing
+
+
+def found(client, query, **params) -> list[str]:
+    """The headlines (as text) the search page lists for ``query``, in order."""
+    response = client.get(URL, {"q": query, **params})
+    assert response.status_code == 200
+    headlines = re.findall(r'<h2 class="card-title"><a href="[^"]+">(.*?)</a>', response.text)
+    return [unescape(re.sub(r"<[^>]+>", "", headline)) for headline in headlines]
+
+
+def test_search_reads_every_part_of_the_live_text_as_plain_text(client):
+    published("Headline only about kelp")
+    published("Dek", dek="A dek about narwhals.")
+    published("Takeaway", takeaway="Ospreys returned early.")
+    published("Section", body="<p>The <strong>estuary</strong> flooded.</p>")
+    published("Question", question="Why lemurs?", answer="<p>Because <em>marmosets</em>.</p>")
+
+    assert found(client, "kelp") == ["Headline only about kelp"]
+    assert found(client, "narwhals") == ["Dek"]
+    assert found(client, "ospreys") == ["Takeaway"]
+    assert found(client, "estuary") == ["Section"]
+    assert found(client, "lemurs") == ["Question"]
+    assert found(client, "marmosets") == ["Question"]
+    # Rich text is stored as its words, not its markup.
+    assert found(client, "strong") == []
+
+
+def test_the_searchable_text_is_stored_when_a_revision_is_frozen(client):
+    briefing = published("Stored <pier>", body="<p>Tidal <b>barrier</b> closes</p>", dek="The dek.")
+    revision = Revision.objects.get(pk=briefing.live_revision_id)
+    assert revision.search_document == "The dek.\nWhat happened\nTidal barrier closes"
+    if connection.vendor == "postgresql":
+        frozen = str(revision.search_vector)
+        assert "'pier':2A" in frozen and "'barrier':10C" in frozen
+        # Computed from the new row's values, it equals the vector computed from its columns
+        # (the data migration's way).
+        Revision.objects.filter(pk=revision.pk).update(search_vector=search.vector())
+        assert str(Revision.objects.get(pk=revision.pk).search_vector) == frozen
+    else:
+        assert revision.search_vector is None
+
+
+def test_headline_matches_rank_above_matches_in_the_text(client):
+    old = timezone.now() - timedelta(days=30)
+    in_body = published("Harbour report", body="<p>The levee held overnight.</p>")
+    in_headline = published("Levee holds", body="<p>Nothing else to say.</p>")
+    # The headline match is older: rank, not date, puts it first.
+    Briefing.objects.filter(pk=in_headline.pk).update(published_at=old)
+    del in_body
+
+    assert found(client, "levee") == ["Levee holds", "Harbour report"]
+
+
+def test_snippets_mark_the_match_and_escape_everything_else(client):
+    published(
+        "Floods & <i>tides</i>",
+        body="<p>Someone typed &lt;script&gt;alert(1)&lt;/script&gt; next to the floodgate.</p>",
+    )
+
+    html = client.get(URL, {"q": "floodgate"}).text
+    snippet = re.search(r'<p class="snippet">(.*)</p>', html).group(1)
+    assert "alert(1)" in snippet and "<mark>floodgate</mark>" in snippet
+    assert "<script" not in snippet
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; next to the <mark>" in snippet
+    # Text that looks like a tag is text: found, and shown as typed.
+    assert found(client, "script") == ["Floods & <i>tides</i>"]
+    assert "Floods &amp; &lt;i&gt;tides&lt;/i&gt;" in html
+
+    # Markup in the query is echoed escaped, and matching it marks only escaped text.
+    html = client.get(URL, {"q": "floodgate <script>"}).text
+    main = html.split("<main", 1)[1]
+    assert "floodgate &lt;script&gt;" in main
+    assert "<script" not in main and "<i>" not in main
+    results = main.split('class="search-results"')[1].split("</ol>")[0]
+    assert set(re.findall(r"<(/?[a-z0-9]+)", results)) <= {
+        "li",
+        "/li",
+        "p",
+        "/p",
+        "a",
+        "/a",
+        "time",
+        "/time",
+        "h2",
+        "/h2",
+        "mark",
+        "/mark",
+    }
+
+
+def test_markup_in_a_query_or_the_text_cannot_open_a_mark_it_does_not_close(client):
+    published("Odd \ue000 headline", body="<p>Odd \ue001 text about weirs \ue000</p>")
+    html = client.get(URL, {"q": "weirs"}).text
+    main = html.split("<main", 1)[1]
+    assert main.count("<mark>") == main.count("</mark>") >= 1
+    assert "\ue000" not in main and "\ue001" not in main
+
+
+def test_phrases_exclusions_and_or(client):
+    published("Sea wall", body="<p>The sea wall was raised.</p>")
+    published("Wall by the sea", body="<p>A wall stands beside the sea.</p>")
+    published("Dunes", body="<p>The dunes moved inland.</p>")
+
+    assert found(client, '"sea wall"') == ["Sea wall"]
+    assert sorted(found(client, "sea wall")) == ["Sea wall", "Wall by the sea"]
+    assert found(client, "wall -raised") == ["Wall by the sea"]
+    assert sorted(found(client, "dunes or raised")) == ["Dunes", "Sea wall"]
+    assert found(client, 'wall -"sea wall"') == ["Wall by the sea"]
+
+
+def test_filters_by_topic_and_by_publication_date(client):
+    climate = TopicFactory(name="Climate", slug="climate")
+    health = TopicFactory(name="Health", slug="health")
+    now = timezone.now()
+    jan = published("Ice in January", topic=climate)
+    mar = published("Ice in March", topic=health)
+    Briefing.objects.filter(pk=jan.pk).update(published_at=now.replace(2026, 1, 15))
+    Briefing.objects.filter(pk=mar.pk).update(published_at=now.replace(2026, 3, 15))
+
+    assert found(client, "ice", topic="climate") == ["Ice in January"]
+    assert found(client, "ice", topic="health") == ["Ice in March"]
+    assert found(client, "ice", **{"from": "2026-02-01"}) == ["Ice in March"]
+    assert found(client, "ice", to="2026-02-01") == ["Ice in January"]
+    assert found(client, "ice", **{"from": "2026-01-15", "to": "2026-01-15"}) == ["Ice in January"]
+
+
+def test_bad_filters_say_so_and_the_search_still_runs(client):
+    published("Ice shelf")
+    response = client.get(URL, {"q": "ice", "topic": "nope", "from": "yesterday"})
+    assert response.status_code == 200
+    assert "There is no such topic" in response.text
+    assert "Enter a date as YYYY-MM-DD" in response.text
+    assert found(client, "ice", topic="nope", **{"from": "yesterday"}) == ["Ice shelf"]
+    backwards = client.get(URL, {"q": "ice", "from": "2026-03-01", "to": "2026-01-01"})
+    assert "This date is before the first one" in backwards.text
+
+
+def test_results_come_twenty_to_a_page_and_the_pages_keep_the_query(client):
+    topic = TopicFactory(slug="coasts")
+    for n in range(25):
+        published(f"Groyne {n}", topic=topic)
+
+    first = client.get(URL, {"q": "groyne", "topic": "coasts"})
+    assert len(found(client, "groyne", topic="coasts")) == 20
+    assert "25 briefings match" in first.text
+    assert 'href="?q=groyne&amp;topic=coasts&amp;page=2"' in first.text
+    assert len(found(client, "groyne", topic="coasts", page=2)) == 5
+    assert len(found(client, "groyne", page="nonsense")) == 20
+    assert len(found(client, "groyne", page=99)) == 5
+
+
+@pytest.mark.parametrize(
+    "state", ["draft", "in_review", "changes_requested", "scheduled", "withdrawn"]
+)
+def test_briefings_readers_cannot_see_are_never_found(client, writer, editor, state):
+    briefing_in_state(state, writer, editor, headline="Hidden cormorant story")
+    visible = briefing_in_state("published", writer, editor, headline="Visible cormorant story")
+    assert found(client, "cormorant") == [visible.headline]
+
+
+def test_a_published_briefings_unpublished_changes_are_never_found(client, writer, editor):
+    briefing = briefing_in_state("published", writer, editor, headline="Pelican survey")
+    Section.objects.filter(briefing=briefing).update(body="<p>Albatross sighting.</p>")
+    briefing.headline = "Albatross survey"
+    briefing.save()
+    save_working_copy(writer, briefing)
+
+    assert found(client, "albatross") == []
+    assert found(client, "pelican") == ["Pelican survey"]
+
+
+def test_an_earlier_revision_of_a_live_briefing_is_not_found(client):
+    briefing = published("Heron count", body="<p>Herons were counted.</p>")
+    Section.objects.filter(briefing=briefing).update(body="<p>Egrets were counted.</p>")
+    briefing.headline = "Egret count"
+    briefing.save()
+    make_live(briefing)
+
+    assert found(client, "herons") == []
+    assert found(client, "egrets") == ["Egret count"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "-",
+        "--",
+        "or",
+        "or or",
+        "-or",
+        '"or"',
+        "the",
+        "!",
+        "a & b | !c",
+        "(((",
+        "x:*",
+        "'",
+        "\\",
+        "%_",
+        "ünïcödé café",
+        "日本語 検索",
+        "🌊",
+        "—",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_odd_queries_answer_a_page_not_an_error(client, query):
+    published("A café in Zürich", body="<p>Waves 🌊 and tides.</p>")
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text
+
+
+def test_unicode_words_are_found(client):
+    published("A café in Zürich", body="<p>Waves 🌊 and 日本語 tides.</p>")
+    assert found(client, "café") == ["A café in Zürich"]
+    assert found(client, "Zürich") == ["A café in Zürich"]
+
+
+def test_a_blank_query_gets_a_friendly_page(client):
+    published("Anything")
+    for params in ({}, {"q": ""}, {"q": "   "}):
+        response = client.get(URL, params)
+        assert response.status_code == 200
+        assert "Type a few words to search" in response.text
+        assert "Anything" not in response.text
+
+
+def test_a_very_long_query_is_shortened_and_says_so(client):
+    published("Breakwater")
+    response = client.get(URL, {"q": "breakwater " + "x" * 10_000})
+    assert response.status_code == 200
+    assert f"we searched for its first {search.MAX_QUERY_LENGTH}" in response.text
+    assert "x" * (search.MAX_QUERY_LENGTH + 1) not in response.text
+
+
+def test_a_query_with_a_null_character_is_refused_clearly(client):
+    response = client.get(URL, {"q": "sea\x00wall"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.text
+
+
+def test_the_results_page_is_not_indexed_and_has_a_labelled_form(client):
+    html = client.get(URL, {"q": "anything"}).text
+    assert '<meta name="robots" content="noindex">' in html
+    assert '<label for="search-q">Search for</label>' in html
+
+
+def test_every_page_has_a_labelled_search_box_in_the_header(client):
+    html = client.get("/").text
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    assert 'role="search"' in header and f'action="{URL}"' in header and 'method="get"' in header
+    assert '<label class="visually-hidden" for="site-search-q">Search briefings</label>' in header
+    assert 'id="site-search-q" type="search" name="q"' in header
+
+
+def test_a_page_of_results_costs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(25):
+        published(f"Jetty {n}", body="<p>A jetty story.</p>")
+    with django_assert_max_num_queries(4):  # topics, the count, the page, (none per row)
+        assert len(found(client, "jetty")) == 20
+
+
+def test_the_data_migration_fills_revisions_frozen_before_search(client):
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = import_module("briefings.migrations.0022_revision_search")
+    briefing = published("Older briefing", body="<p>Saltmarsh restored.</p>")
+    Revision.objects.update(search_document="", search_vector=None)
+    assert found(client, "saltmarsh") == []
+
+    migration.fill_search_text(apps, SimpleNamespace(connection=connection))
+
+    assert found(client, "saltmarsh") == [briefing.headline]
+    assert found(client, "older") == [briefing.headline]
