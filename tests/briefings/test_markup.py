@@ -6,9 +6,12 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 
 from briefings.history import versions
 from briefings.models import Briefing, StandardsVersion, Topic
+from newsroom.errors import plain_page
 from sources.models import Outlet
 from tests.page_checks import vnu_errors
 
@@ -57,7 +60,12 @@ def test_every_public_page_is_valid_html(settings, client, tmp_path):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     settings.DEMO_MODE = False  # the pages as production serves them
 
-    errors = vnu_errors(public_pages(client), tmp_path)
+    pages = public_pages(client)
+    # The pages shown when something failed: static, rendered without a request.
+    for name in ("500.html", "503.html", "403_csrf.html"):
+        pages[name] = plain_page(name)
+    pages["403.html"] = render_to_string("403.html", request=RequestFactory().get("/"))
+    errors = vnu_errors(pages, tmp_path)
     if errors:
         pytest.fail(f"{len(errors)} markup errors:\n" + "\n".join(errors), pytrace=False)
 
