@@ -7,8 +7,8 @@ of a thread.
 
 from django.db import transaction
 
-from .inbox import CannotStartBriefing, placeholder_slug
-from .models import HOUSE_SECTIONS, Briefing, Section
+from .inbox import CannotStartBriefing, start_draft
+from .models import HOUSE_SECTIONS, Briefing
 
 WATCH_NEXT = HOUSE_SECTIONS[-1]  # "What to watch next"
 
@@ -27,22 +27,15 @@ def start_follow_up(original: Briefing, user) -> Briefing:
             "Only a briefing readers can see can be followed up: this one is not published."
         )
     live = original.live_revision.snapshot
-    # An empty headline, as for a briefing started from an item: the writer writes it, and
-    # the address follows it until the first publication.
-    follow_up = Briefing.objects.create(
-        headline="",
-        slug=placeholder_slug(),
+    # Started like a briefing from an item: the writer writes the headline, and the address
+    # follows it until the first publication.
+    follow_up = start_draft(
+        user,
         topic_id=live.topic_id,
         work_type=live.work_type,
         attribution_kind=live.attribution_kind,
         source_item_id=live.source_item_id,
         follows=original,
-        created_by=user,
-    )
-    follow_up.authors.add(user)
-    Section.objects.bulk_create(
-        Section(briefing=follow_up, position=n, heading=heading, body="")
-        for n, heading in enumerate(HOUSE_SECTIONS, start=1)
     )
     return follow_up
 

@@ -59,6 +59,20 @@ def suggested_topic(item: SourceItem) -> Topic | None:
     return usual or Topic.objects.first()
 
 
+def start_draft(user, **fields) -> Briefing:
+    """A new draft by ``user`` (on its byline) with ``fields``, an empty headline and dek for
+    the writer to write, a placeholder address until then, and the house sections."""
+    briefing = Briefing.objects.create(
+        headline="", dek="", slug=placeholder_slug(), created_by=user, **fields
+    )
+    briefing.authors.add(user)
+    Section.objects.bulk_create(
+        Section(briefing=briefing, position=n, heading=heading, body="")
+        for n, heading in enumerate(HOUSE_SECTIONS, start=1)
+    )
+    return briefing
+
+
 @transaction.atomic
 def start_briefing(item: SourceItem, user) -> Briefing:
     """A draft briefing that began from ``item``, attributed to it; the item becomes used.
@@ -73,19 +87,11 @@ def start_briefing(item: SourceItem, user) -> Briefing:
     topic = suggested_topic(item)
     if topic is None:
         raise CannotStartBriefing("Add a topic first: every briefing belongs to one.")
-    briefing = Briefing.objects.create(
-        headline="",
-        slug=placeholder_slug(),
-        dek="",
+    briefing = start_draft(
+        user,
         topic=topic,
         attribution_kind=Briefing.AttributionKind.SOURCE_ASSISTED,
         source_item=item,
-        created_by=user,
-    )
-    briefing.authors.add(user)
-    Section.objects.bulk_create(
-        Section(briefing=briefing, position=n, heading=heading, body="")
-        for n, heading in enumerate(HOUSE_SECTIONS, start=1)
     )
     item.status = SourceItem.Status.USED
     item.save(update_fields=["status"])
