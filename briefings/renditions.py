@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
 
-from .images import FORMATS, provenance_xmp
+from .images import FORMATS, keep_provenance, provenance_xmp
 
 WIDTHS = (480, 960, 1600)
 KINDS = (("avif", "AVIF", "image/avif", 50), ("webp", "WEBP", "image/webp", 78))
@@ -61,6 +61,24 @@ def make(original: str, credit: str, source_type: str) -> list[str]:
                 default_storage.delete(name)
             written.append(default_storage.save(name, ContentFile(buffer.getvalue())))
     return written
+
+
+def publish(image, previous=None) -> None:
+    """Ready ``image`` (a snapshot's) for readers: its credit and source type written into the
+    stored file, and its renditions made. Skipped when ``previous``, the image the live revision
+    before went out with, is the same file with the same provenance: that was done then."""
+    same = (
+        previous is not None
+        and previous.width
+        and (
+            (previous.name, previous.credit, previous.source_type)
+            == (image.name, image.credit, image.source_type)
+        )
+    )
+    if same or not default_storage.exists(image.name):
+        return
+    keep_provenance(image.name, image.credit, image.source_type)
+    make(image.name, image.credit, image.source_type)
 
 
 def srcsets(original: str, width: int) -> list[tuple[str, str]]:

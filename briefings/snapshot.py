@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -86,7 +87,7 @@ class Image:
         """The IPTC digital source type, as the vocabulary's URI."""
         return SOURCE_TYPE_VOCABULARY + self.source_type if self.source_type else ""
 
-    @property
+    @cached_property
     def sources(self) -> list[tuple[str, str]]:
         """(MIME type, srcset) of its renditions, made when it was published."""
         return srcsets(self.name, self.width)

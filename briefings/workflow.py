@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,7 +23,6 @@ from newsroom.sanitize import sanitize_html
 from sources.models import SourceItem
 
 from . import checklist, notifications, permissions, renditions
-from .images import keep_provenance
 from .models import Briefing, PublicNote, Revision, StandardsVersion, Transition
 from .snapshot import Snapshot
 
@@ -63,12 +61,12 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
     publish_at = when or briefing.published_at or now
     # Readers first see this revision at the publish time, or now for a briefing already live.
     standards = StandardsVersion.objects.current(at=max(publish_at, now))
+    before = briefing.live_revision if briefing.live_revision_id else None
     revision = Revision.freeze(briefing, user, snapshot, standards=standards)
     image = revision.snapshot.image
     if image:
-        keep_provenance(image.name, image.credit, image.source_type)
-        if default_storage.exists(image.name):
-            renditions.make(image.name, image.credit, image.source_type)
+        previous = before.snapshot.image if before and before.lead_image == image.name else None
+        renditions.publish(image, previous)
     briefing.live_revision = revision
     briefing.has_unpublished_changes = False
     briefing.published_at = publish_at

@@ -82,3 +82,26 @@ def test_a_drafts_renditions_are_not_public(client, writer, editor):
     renditions.make(name, "Ana Photographer", "digitalCapture")  # as if made, never published
     assert client.get(f"/media/{name}.480.webp").status_code == 404
     assert client.get(f"/media/{name}.480.webp/../x").status_code == 404
+
+
+def test_republishing_the_same_image_does_not_make_its_renditions_again(writer, editor):
+    briefing = _with_image(briefing_in_state("in_review", writer, editor), 600, 400)
+    workflow.publish(editor, briefing)
+    name = renditions.name_of(briefing.lead_image.name, 480, "webp")
+    default_storage.delete(name)  # were it made again, it would be back
+
+    briefing.refresh_from_db()
+    briefing.dek = "A new dek."
+    briefing.save()
+    workflow.save_working_copy(writer, briefing)
+    workflow.submit_for_review(writer, briefing)
+    workflow.publish(editor, briefing)
+    assert not default_storage.exists(name)
+
+    briefing.refresh_from_db()
+    briefing.lead_image_credit = "Ana Photographer / Harbour Agency"  # provenance changed
+    briefing.save()
+    workflow.save_working_copy(writer, briefing)
+    workflow.submit_for_review(writer, briefing)
+    workflow.publish(editor, briefing)
+    assert default_storage.exists(name)
