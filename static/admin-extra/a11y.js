@@ -33,12 +33,7 @@
   // The admin's own scripts draw these on load; ours run after them.
   window.addEventListener("load", function () { setTimeout(nameAll, 0); });
   document.addEventListener("formset:added", function (event) { nameWidgets(event.target); });
-  // The editors start a moment after the page (and in rows added later): name them as they
-  // appear, once per frame at most.
-  let queued = false;
-  new MutationObserver(function () {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(function () { queued = false; nameAll(); });
-  }).observe(document.documentElement, {childList: true, subtree: true});
+  // Each editor starts a moment after the page (and in rows added later) and says so with an
+  // event on its textarea: name it then.
+  document.addEventListener("prose-editor:ready", nameAll);
 })();
