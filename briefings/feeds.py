@@ -68,12 +68,6 @@ class LatestBriefingsFeed(Feed):
     feed_type = BriefingRssFeed
     description = "The latest briefings, each naming the source its story began from."
 
-    def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        # The generator writes the document piece by piece; send (and cache) it as one body.
-        response.content = response.content
-        return response
-
     @property
     def language(self) -> str:
         return settings.LANGUAGE_CODE

@@ -1,8 +1,9 @@
 """Whole-page caching of public pages for anonymous readers.
 
-Every cached page's key carries a generation number; anything that changes what readers
-see (publishing, withdrawing, a correction, the standards page) bumps the generation,
-which clears all public pages at once without having to know their addresses.
+Every cached page is kept with the generation number it was rendered in; anything that
+changes what readers see (publishing, withdrawing, a correction, the standards page) bumps
+the generation, which clears all public pages at once without having to know their
+addresses.
 
 The cache is an optimisation, never a dependency: when it cannot be reached, pages are
 rendered uncached and the failure is logged as a warning, once per failed request or clear.
@@ -16,6 +17,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -32,12 +34,19 @@ CACHE_ERRORS = (RedisError, OSError)
 _clear_missed = False
 
 
-def _generation() -> int:
+def _generation_and(key: str | None):
+    """The current generation and the entry cached at ``key``, in one round trip."""
     global _clear_missed
     if _clear_missed:
         _bump_generation()
         _clear_missed = False
-    return cache.get_or_set(GENERATION_KEY, _new_generation, timeout=None)
+    found = cache.get_many([GENERATION_KEY, key] if key else [GENERATION_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = _new_generation()
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY, generation)
+    return generation, found.get(key)
 
 
 def _new_generation() -> int:
@@ -76,12 +85,13 @@ def _cache_key(request) -> str | None:
     if set(request.GET) - {"page"}:
         return None
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{_generation()}:{path}"
+    return f"public-pages:{path}"
 
 
 def _cacheable(response) -> bool:
     return (
         response.status_code in {200, 404, 410}
+        and not response.streaming
         and not response.cookies
         and not response.has_header("Vary")
         and "private" not in response.get("Cache-Control", "")
@@ -92,8 +102,28 @@ def _log_failure(request, error: Exception) -> None:
     logger.warning("Cache unavailable, serving %s uncached: %s", request.path, error)
 
 
+def _stored(generation: int, response) -> tuple:
+    """What the cache keeps of a page: its generation, status, headers and body in one piece
+    (a pickled response object costs more to load than the page is worth)."""
+    return generation, response.status_code, list(response.items()), response.content
+
+
+def _restored(entry) -> HttpResponse:
+    _generation, status, headers, body = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
 def public_page(view):
-    """Serve anonymous GET requests of ``view`` from the cache."""
+    """Serve anonymous GET requests of ``view`` from the cache.
+
+    A page is kept under its address with the generation it was rendered in, and the
+    generation is read with it in one round trip; an entry of an earlier generation is a miss.
+    Pages are sent as one body either way: a response written in many pieces (a feed) is sent
+    in as many writes.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -101,22 +131,30 @@ def public_page(view):
             return view(request, *args, **kwargs)
         try:
             key = _cache_key(request)
-            response = cache.get(key) if key else None
+            generation, entry = _generation_and(key)
         except CACHE_ERRORS as error:
             _log_failure(request, error)
-            return view(request, *args, **kwargs)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response = response.render()
-            if key and _cacheable(response):
-                try:
-                    cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-                except CACHE_ERRORS as error:
-                    _log_failure(request, error)
+            return _one_body(view(request, *args, **kwargs))
+        if entry is not None and entry[0] == generation:
+            return _restored(entry)
+        response = _one_body(view(request, *args, **kwargs))
+        if key and _cacheable(response):
+            try:
+                cache.set(key, _stored(generation, response), settings.PAGE_CACHE_SECONDS)
+            except CACHE_ERRORS as error:
+                _log_failure(request, error)
         return response
 
     return wrapped
+
+
+def _one_body(response):
+    """The response rendered, with its body joined into one piece."""
+    if hasattr(response, "render"):
+        response = response.render()
+    if not response.streaming:
+        response.content = response.content
+    return response
 
 
 def clear_public_pages_on_commit(**kwargs) -> None:

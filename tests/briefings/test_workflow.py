@@ -300,15 +300,15 @@ def test_publish_scheduled_clears_cached_pages(client, writer, editor):
     due = briefing_in_state("scheduled", writer, editor)
     assert due.headline not in client.get("/").content.decode()  # cached now
     Briefing.objects.filter(pk=due.pk).update(published_at=timezone.now() - timedelta(seconds=5))
-    from newsroom.cache import _generation
+    from newsroom.cache import _generation_and
 
-    before = _generation()
+    before, _ = _generation_and(None)
     workflow.publish_due_scheduled()
     # Clearing happens on commit; run it as the commit would.
     from newsroom.cache import clear_public_pages
 
     clear_public_pages()
-    assert _generation() > before
+    assert _generation_and(None)[0] > before
     assert due.headline in client.get("/").content.decode()
 
 

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections import Counter
 
 import pytest
 import redis
@@ -18,7 +19,7 @@ from django.test import override_settings
 
 from briefings import workflow
 from briefings.models import Briefing
-from tests.factories import BriefingFactory, add_children, briefing_in_state
+from tests.factories import BriefingFactory, TopicFactory, add_children, briefing_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def redis_cache(tmp_path):
     server.start()
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.Cache",  # what settings make of a redis:// URL
             "LOCATION": f"redis://127.0.0.1:{server.port}/13",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -179,3 +180,35 @@ def test_a_lost_generation_number_does_not_bring_back_pages_cached_before_it(
     assert briefing.headline in client.get("/").text
     cache.delete(GENERATION_KEY)
     assert briefing.headline in client.get("/").text
+
+
+def redis_commands(client: redis.Redis) -> Counter:
+    """How many commands of each kind the server has run (not counting INFO itself)."""
+    stats = client.info("commandstats")
+    return Counter({name: stat["calls"] for name, stat in stats.items() if name != "cmdstat_info"})
+
+
+def test_a_cached_page_costs_one_round_trip_to_redis(client, redis_cache):
+    """The generation and the page come back together (one MGET), not one after the other."""
+    briefing = published(headline="One trip")
+    client.get(briefing.get_absolute_url())  # rendered and cached
+    counter = redis.Redis(port=redis_cache.port)  # one connection: its handshake is done
+    try:
+        before = redis_commands(counter)
+        assert "One trip" in client.get(briefing.get_absolute_url()).text
+        assert redis_commands(counter) - before == Counter(cmdstat_mget=1)
+    finally:
+        counter.close()
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/topics/cities/feed/", "/"])
+def test_pages_are_sent_as_one_body_rendered_or_from_the_cache(client, url):
+    """A feed is written in hundreds of pieces; sent as they are, each is a write to the
+    socket (the response is what the WSGI server iterates over). Rendered or from the cache,
+    a page is one piece."""
+    for n in range(3):
+        published(headline=f"Piece {n}", topic=TopicFactory(slug="cities"))
+    for attempt in ("rendered", "from the cache"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert len(list(response)) == 1, attempt
