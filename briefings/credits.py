@@ -6,7 +6,7 @@ approved by the editor whose publication (or schedule) made the live revision li
 log up to that approval counts: later transitions concern changes readers do not see yet.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from .models import Briefing, Transition
 from .snapshot import Snapshot
@@ -42,6 +42,22 @@ class Credits:
 def _listed(names) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def credits_of(briefing: Briefing, revision) -> Credits:
+    """The credits of ``briefing``'s live ``revision``: as written when it was approved, or
+    for one made live without an approval, read from the log now."""
+    if revision.credits is not None:
+        return Credits(
+            **{key: tuple(v) if isinstance(v, list) else v for key, v in revision.credits.items()}
+        )
+    return credits_for(briefing, revision.snapshot)
+
+
+def record_credits(briefing: Briefing, revision) -> None:
+    """Write the credits of ``revision``, just approved (made live), on it."""
+    revision.credits = asdict(credits_for(briefing, revision.snapshot))
+    revision.save(update_fields=["credits"])
 
 
 def credits_for(briefing: Briefing, page: Snapshot) -> Credits:

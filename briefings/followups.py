@@ -50,4 +50,4 @@ def watch_next(original: Briefing):
 
 def published_follow_ups(briefing: Briefing):
     """The follow-ups of ``briefing`` readers can see, newest first, in one query."""
-    return Briefing.objects.for_listing().filter(live_revision__follows=briefing)
+    return Briefing.objects.for_cards().filter(live_revision__follows=briefing)

@@ -40,10 +40,17 @@ V1_DATED_KINDS = ("correction", "clarification", "update")
 
 
 def _rich(value) -> SanitizedHTML:
-    """Text for a rich-text part: stored snapshots hold sanitized HTML already."""
+    """Text for a rich-text part, sanitized unless it already was (read from the tables)."""
     if isinstance(value, SanitizedHTML):
         return value
     return SanitizedHTML(sanitize_html(value or ""))
+
+
+def _stored_rich(value) -> SanitizedHTML:
+    """Text for a rich-text part of a stored snapshot: a revision is only ever written from a
+    snapshot whose parts were sanitized (``Revision.freeze``), so it is not cleaned again on
+    every page view (bleach costs more than the rest of the page)."""
+    return SanitizedHTML(value or "")
 
 
 @dataclass(frozen=True)
@@ -184,9 +191,9 @@ PARTS = {
 RICH = {"body", "answer"}
 
 
-def _item(kind, values: dict):
+def _item(kind, values: dict, rich=_rich):
     names = {f.name for f in fields(kind)}
-    return kind(**{n: _rich(values.get(n)) if n in RICH else values.get(n) or "" for n in names})
+    return kind(**{n: rich(values.get(n)) if n in RICH else values.get(n) or "" for n in names})
 
 
 @dataclass(frozen=True)
@@ -341,7 +348,7 @@ class Snapshot:
             byline=tuple(Person(**person) for person in data.get("byline", [])),
             source=Source(**source) if source else None,
             **{
-                name: tuple(_item(kind, row) for row in data.get(name, []))
+                name: tuple(_item(kind, row, _stored_rich) for row in data.get(name, []))
                 for name, (_, kind) in PARTS.items()
             },
         )

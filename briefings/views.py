@@ -16,7 +16,7 @@ from sources.models import Outlet
 
 from . import authors, diff, permissions, reports, search
 from . import history as briefing_history
-from .credits import credits_for
+from .credits import credits_of
 from .followups import published_follow_ups
 from .forms import ErrorReportForm, SearchForm
 from .models import (
@@ -126,14 +126,14 @@ def render_briefing(
     beside the briefing's public record. ``original`` is the briefing ``page`` follows, if the
     caller has it at hand (with its live revision); otherwise it is looked up."""
     related = (
-        Briefing.objects.for_listing()
+        Briefing.objects.for_cards()
         .filter(live_revision__topic_id=page.topic_id)
         .exclude(pk=briefing.pk)[:3]
     )
     if page.follows_id and (original is None or original.pk != page.follows_id):
         original = (
             Briefing.objects.select_related("live_revision")
-            .defer("live_revision__data")
+            .only(*FOLLOWED_FIELDS)
             .filter(pk=page.follows_id)
             .first()
         )
@@ -147,7 +147,6 @@ def render_briefing(
         # Readers are sent only to an original they can see, never to a draft or withdrawn one.
         "follows": original if page.follows_id and original and original.is_live else None,
         "follow_ups": list(published_follow_ups(briefing)) if briefing.pk else [],
-        "standards": StandardsVersion.objects.current(),
         "public_notes": public_notes,
         "record_title": _record_title(public_notes),
         "latest_note": dating[-1] if dating else None,
@@ -166,6 +165,29 @@ def _record_title(notes: list[PublicNote]) -> str:
     return "Corrections and updates"
 
 
+# What a briefing page reads of the briefing a revision follows up: its address, whether
+# readers can see it, and its live headline.
+FOLLOWED_FIELDS = ("slug", "status", "published_at", "live_revision", "live_revision__headline")
+
+# What a briefing page reads of the briefing, in one query: its address and state, and its
+# live revision's snapshot, credits, topic, standards and the briefing it follows up.
+PAGE_FIELDS = (
+    "slug",
+    "status",
+    "published_at",
+    "live_revision",
+    "live_revision__data",
+    "live_revision__credits",
+    "live_revision__topic",
+    "live_revision__topic__name",
+    "live_revision__topic__slug",
+    "live_revision__standards",
+    "live_revision__standards__effective_at",
+    "live_revision__follows",
+    *(f"live_revision__follows__{field}" for field in FOLLOWED_FIELDS),
+)
+
+
 @public_page
 def detail(request, slug):
     briefing = _public_briefing(
@@ -174,7 +196,7 @@ def detail(request, slug):
             "live_revision__topic",
             "live_revision__standards",
             "live_revision__follows__live_revision",  # the original, with its live headline
-        ).defer("live_revision__follows__live_revision__data"),
+        ).only(*PAGE_FIELDS),
         slug,
     )
     if not isinstance(briefing, Briefing):
@@ -187,7 +209,7 @@ def detail(request, slug):
         live.topic,
         original=live.follows,
         published_under=live.standards,
-        credits=credits_for(briefing, live.snapshot),
+        credits=credits_of(briefing, live),
     )
 
 

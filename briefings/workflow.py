@@ -23,6 +23,7 @@ from newsroom.sanitize import sanitize_html
 from sources.models import SourceItem
 
 from . import checklist, notifications, permissions, renditions
+from .credits import record_credits
 from .models import Briefing, PublicNote, Revision, StandardsVersion, Transition
 from .snapshot import Snapshot
 
@@ -220,6 +221,7 @@ def publish(
     when = None if briefing.is_live else timezone.now()
     revision = make_live(briefing, user, when, snapshot)
     _log(briefing, Action.PUBLISH, before, user, comment.strip(), revision)
+    record_credits(briefing, revision)
     notifications.published(briefing, user)
     return briefing
 
@@ -250,6 +252,7 @@ def schedule(
         comment.strip() or f"To be published {timezone.localtime(when):%Y-%m-%d %H:%M %Z}.",
         revision,
     )
+    record_credits(briefing, revision)
     transaction.on_commit(lambda: _enqueue_publication(when))
     return briefing
 

@@ -68,6 +68,26 @@ class BriefingQuerySet(models.QuerySet):
             .order_by("-published_at", "-id")
         )
 
+    def for_cards(self):
+        """``for_listing``, loading only what a card shows (partials/briefing_card.html)."""
+        return self.for_listing().only(*CARD_FIELDS)
+
+
+# What a card shows of a briefing: its address, date and live headline, dek, type, image, topic.
+CARD_FIELDS = (
+    "slug",
+    "status",
+    "published_at",
+    "live_revision",
+    "live_revision__headline",
+    "live_revision__dek",
+    "live_revision__work_type",
+    "live_revision__lead_image",
+    "live_revision__topic",
+    "live_revision__topic__name",
+    "live_revision__topic__slug",
+)
+
 
 class Briefing(models.Model):
     """A short, sourced briefing.

@@ -69,6 +69,10 @@ class Revision(models.Model):
         blank=True,
         related_name="+",
     )
+    # Who wrote, edited and approved it, as readers are told (``briefings.credits``): written
+    # when an editor approves it (publishes or schedules it), read from the workflow's log as
+    # it was then. Empty for revisions made live otherwise; those are credited from the log.
+    credits = models.JSONField(null=True, blank=True, editable=False)
     # What search reads (briefings.search): the text beneath the headline, written when the
     # revision is frozen, and on PostgreSQL its weighted tsvector (empty elsewhere).
     search_document = models.TextField(blank=True, default="", editable=False)

@@ -71,15 +71,13 @@ def article(
     page: Snapshot,
     briefing: Briefing,
     topic,
-    standards,
     public_notes=(),
     updated_at=None,
     published_under=None,
     credits=None,
     follows=None,
 ):
-    """``standards`` is the version in force now (the method readers are told about);
-    ``published_under`` the version this revision was published under, when recorded;
+    """``published_under`` the version this revision was published under, when recorded;
     ``credits`` who wrote, edited and approved it, from the workflow's log; ``follows`` the
     published briefing it follows up (only one readers can see)."""
     url = settings.SITE_URL + briefing.get_absolute_url()
@@ -169,7 +167,6 @@ def briefing_json_ld(context) -> str:
         page,
         briefing,
         topic,
-        context.get("standards"),
         context.get("public_notes", ()),
         context.get("updated_at"),
         context.get("published_under"),

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings.models import Briefing, EditorsNote, Section
+from briefings import workflow
+from briefings.models import Briefing, EditorsNote, PublicNote, QABlock, Section
 from briefings.workflow import add_correction, make_live
 from tests.factories import (
     BriefingFactory,
@@ -13,6 +14,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
     add_children,
+    briefing_in_state,
     standards,
 )
 
@@ -219,23 +221,38 @@ def test_the_flag_and_heading_follow_what_the_record_holds(client):
 
 @pytest.mark.parametrize("children", [2, 20])
 def test_briefing_page_query_count_does_not_grow_with_children(
-    client, django_assert_num_queries, children
+    client, django_assert_num_queries, writer, editor, children
 ):
     standards()
     topic = TopicFactory(slug="steady")
     for _ in range(children):
         published(topic=topic)
-    briefing = add_children(BriefingFactory(topic=topic), count=children)
-    make_live(briefing)
+    original = published(topic=topic)
+    briefing = briefing_in_state("in_review", writer, editor, topic=topic, follows=original)
+    QABlock.objects.bulk_create(
+        QABlock(briefing=briefing, position=100 + n, question=f"Q{n}?", answer=f"<p>A{n}.</p>")
+        for n in range(children)
+    )
+    workflow.publish(editor, briefing)
+    follow_up = briefing_in_state("in_review", writer, editor, topic=topic, follows=briefing)
+    workflow.publish(editor, follow_up)
+    briefing.refresh_from_db()
+    PublicNote.objects.create(
+        briefing=briefing, revision=briefing.live_revision, kind="correction", body="<p>Fixed.</p>"
+    )
 
-    # briefing with its revision, topic and the standards it was published under, its public
-    # record, related briefings, current standards summary, topic nav, and the transition log
-    # with its users for the credits (issue 15: the one query added), and its published
-    # follow-ups (the original it follows comes with the briefing's own query)
-    with django_assert_num_queries(7):
+    # 1. the briefing with its live revision (snapshot and credits, written when it was
+    # approved), topic, the standards it was published under and the original it follows;
+    # 2. its public record; 3. related briefings; 4. its published follow-ups; 5. the topic
+    # navigation; 6. its byline's author pages.
+    with django_assert_num_queries(6):
         response = client.get(briefing.get_absolute_url())
     assert response.status_code == 200
-    assert response.text.count('class="qa-pair"') == children
+    assert response.text.count('class="qa-pair"') == briefing.qa_blocks.count() >= children
+    assert "Written by" in response.text and "Approved by" in response.text
+    assert 'rel="author"' in response.text
+    follow_up.refresh_from_db()
+    assert "Fixed." in response.text and follow_up.live_revision.headline in response.text
 
 
 def test_listing_query_count_is_constant(client, django_assert_num_queries):

@@ -78,15 +78,15 @@ def test_the_thread_costs_one_query_however_long(client, writer, editor, follow_
     original = briefing_in_state("published", writer, editor)
     for _ in range(follow_ups):
         last = follow_up_of(original, writer, editor)
-    # The page's queries before threads (6), one for the follow-ups and one for the byline's
-    # author pages; the original a page follows comes with the briefing's own query.
+    # The page's six queries (tests/briefings/test_public_pages.py), the follow-ups among
+    # them; the original a page follows comes with the briefing's own query.
     with CaptureQueriesContext(connection) as queries:
         html = client.get(original.get_absolute_url()).text
-    assert len(queries) == 8
+    assert len(queries) == 6
     assert html.count("<li><a href=") >= follow_ups
     with CaptureQueriesContext(connection) as queries:
         assert "This follows" in client.get(last.get_absolute_url()).text
-    assert len(queries) == 8
+    assert len(queries) == 6
 
 
 def test_json_ld_names_the_original_a_follow_up_is_based_on(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from briefings import demo, workflow
+from briefings.credits import record_credits
 from briefings.models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -169,6 +170,7 @@ class Command(BaseCommand):
                     ),
                 ]
             )
+            record_credits(briefing, revision)  # as an approval does, from the log just made
         draft = Briefing.objects.create(
             slug=demo.DRAFT["slug"],
             headline=demo.DRAFT["headline"],
