@@ -120,3 +120,22 @@ def test_a_worker_that_dies_stops_the_web_server_and_fails(rundemo):
     assert "The task worker stopped" in log.read_text()
     assert all(gone(pid) for pid in pids.values()), log.read_text()
     assert not answers(port)
+
+
+def test_make_worker_runs_with_the_same_settings_as_make_run():
+    def environment(target: str, command: str) -> str:
+        """What ``make -n target`` puts before ``manage.py command``."""
+        out = subprocess.run(
+            ["make", "-n", target, "PORT=8102"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={k: v for k, v in os.environ.items() if k not in {"SITE_URL", "CACHE_URL"}},
+        ).stdout
+        line = next(line for line in out.splitlines() if f"manage.py {command}" in line)
+        return line.split(" .venv/bin/python")[0]
+
+    worker = environment("worker", "worker")
+    assert worker == environment("run", "rundemo")
+    assert "DEMO_MODE=true" in worker and "CACHE_URL=filecache://" in worker
