@@ -13,8 +13,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:
 
 # The demo runs in debug mode on an embedded SQLite database under var/, and its public base
 # URL (printed log-ins, links in workflow emails) follows HOST and PORT unless SITE_URL is set.
+# Its web server and task worker share a page cache in files under var/, so a publication the
+# worker makes clears the pages the web server cached (set CACHE_URL to use Redis instead).
 SITE_URL ?= http://$(HOST):$(PORT)
-DEMO_ENV := DEBUG=true DEMO_MODE=true FEEDS_ALLOW_PRIVATE_ADDRESSES=true SITE_URL=$(SITE_URL)
+CACHE_URL ?= filecache://$(CURDIR)/var/cache
+DEMO_ENV := DEBUG=true DEMO_MODE=true FEEDS_ALLOW_PRIVATE_ADDRESSES=true SITE_URL=$(SITE_URL) CACHE_URL=$(CACHE_URL)
 TEST_ENV := SECRET_KEY=insecure-test-key DEBUG=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 
 .PHONY: run test install lint format check clean bench bench-lighthouse worker
@@ -41,7 +44,7 @@ run: install
 	@mkdir -p var
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py rundemo $(HOST):$(PORT)
 
 test: install
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
@@ -58,9 +61,12 @@ format: install
 check: install
 	$(TEST_ENV) $(BIN)/python manage.py check
 
-# The background worker for django.tasks (the alternative to cron; see docs/feeds.md).
+# `make run` starts the web server and the task worker together (Ctrl-C stops both). This is
+# the worker alone, with the demo's settings, for when the web server runs elsewhere.
+# Production runs `manage.py worker` under its own environment (docs/operations.md).
 worker: install
-	$(BIN)/python manage.py db_worker
+	@mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py worker
 
 # Benchmarks print figures (see docs/performance.md); they use DATABASE_URL, PostgreSQL ideally.
 bench: install

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
+from newsroom import health
 from sources.models import Feed, SourceItem
 
 from . import permissions
@@ -117,9 +118,12 @@ def for_user(user, now: datetime | None = None) -> dict:
         "writer": None,
         "can_see_calendar": user.has_perm("briefings.view_briefing"),
         "can_see_activity": user.has_perm("briefings.view_transition"),
+        "scheduler": None,
     }
     if is_editor(user):
         desk["editor"] = editor_desk(user, now)
+        # Editors schedule briefings: tell them when nothing will publish them.
+        desk["scheduler"] = health.scheduler(now)
     elif user.has_perm("briefings.add_briefing"):
         desk["writer"] = writer_desk(user)
         _name_requesters(desk["writer"]["changes_requested"])

@@ -1,13 +1,63 @@
-"""Background tasks (django.tasks). Run a worker with ``manage.py db_worker``, or rely on the
-``publish_scheduled`` management command from cron; both call the same workflow function."""
+"""Background tasks (django.tasks), run by the task worker: ``manage.py worker``.
+
+Scheduled publication has two ways to happen, both through ``workflow.publish_due_scheduled``:
+
+* scheduling a briefing queues ``publish_scheduled`` to run at its publish time exactly;
+* the worker also runs ``publish_scheduled`` every ``CHECK_EVERY_SECONDS`` as a repeating
+  check (``schedule_checks``, queued when ``manage.py worker`` starts), which publishes
+  anything due whose own task was lost and records the check-in the desk's warning and
+  ``/health/`` read.
+
+Without a worker, the ``publish_scheduled`` management command from cron does the same.
+"""
+
+from datetime import timedelta
 
 from django.tasks import task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from newsroom import health
 
 from . import workflow
 
+CHECK_EVERY_SECONDS = 20
+# The repeating check's finished runs are kept this long, then deleted by the check itself
+# (three a minute would otherwise pile up); failed runs stay for someone to read.
+KEEP_FINISHED_CHECKS = timedelta(hours=1)
+
 
 @task()
-def publish_scheduled() -> int:
-    """Publish every scheduled briefing whose time has come. Scheduling a briefing enqueues
-    this task to run at its publish time."""
-    return len(workflow.publish_due_scheduled())
+def publish_scheduled(repeat_every: int = 0) -> int:
+    """Publish every scheduled briefing whose time has come and record the check-in; with
+    ``repeat_every`` (seconds), queue the next check."""
+    try:
+        published = workflow.publish_due_scheduled()
+        health.check_in()
+    finally:
+        if repeat_every:
+            schedule_checks(repeat_every, first_in=repeat_every)
+            _forget_finished_checks()
+    return len(published)
+
+
+def _checks():
+    return DBTaskResult.objects.filter(
+        task_path=publish_scheduled.module_path, args_kwargs__kwargs__has_key="repeat_every"
+    )
+
+
+def schedule_checks(every_seconds: int = CHECK_EVERY_SECONDS, first_in: int = 0) -> bool:
+    """Queue the repeating check to run in ``first_in`` seconds, unless one is waiting to
+    run already (so two workers starting together, or a check queued twice, make one chain
+    again at their next run). True if one was queued."""
+    if _checks().filter(status="READY").exists():
+        return False
+    run_after = timezone.now() + timedelta(seconds=first_in)
+    publish_scheduled.using(run_after=run_after).enqueue(repeat_every=every_seconds)
+    return True
+
+
+def _forget_finished_checks() -> None:
+    cutoff = timezone.now() - KEEP_FINISHED_CHECKS
+    _checks().filter(status="SUCCESSFUL", finished_at__lt=cutoff).delete()

@@ -47,3 +47,17 @@ def unique_slug(name: str, users) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+class SchedulerCheckIn(models.Model):
+    """When scheduled publication last ran: written by the task worker's recurring check
+    (and the ``publish_scheduled`` cron command) each time it has looked for due briefings.
+    One row; ``newsroom.health`` reads it for the desk's warning and the health endpoint."""
+
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "scheduler check-in"
+
+    def __str__(self) -> str:
+        return f"Scheduler checked in at {self.at:%Y-%m-%d %H:%M:%S %Z}"

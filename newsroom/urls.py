@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import two_factor
+from newsroom import health, two_factor
 
 from .machine_files import MachineFile
 
@@ -17,6 +17,7 @@ handler500 = "newsroom.errors.server_error"
 
 urlpatterns = [
     path("robots.txt", MachineFile.as_view(template_name="robots.txt"), name="robots"),
+    path("health/", health.health, name="health"),
     path("trust.txt", MachineFile.as_view(template_name="trust.txt"), name="trust"),
     path(".well-known/trust.txt", MachineFile.as_view(template_name="trust.txt")),
     # Before the admin's own URLs, whose catch-all would take it for an app's index.

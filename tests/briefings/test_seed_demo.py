@@ -79,9 +79,9 @@ def test_the_demo_follows_its_host_and_port(settings, tmp_path):
         timeout=60,
         env={k: v for k, v in os.environ.items() if k != "SITE_URL"},
     ).stdout
-    serve = next(line for line in plan.splitlines() if "runserver" in line)
+    serve = next(line for line in plan.splitlines() if "rundemo" in line)  # server and worker
     assert "SITE_URL=http://127.0.0.1:8102" in serve
-    assert serve.rstrip().endswith("runserver 127.0.0.1:8102")
+    assert serve.rstrip().endswith("rundemo 127.0.0.1:8102")
 
     settings.DEMO_MODE = True
     settings.SITE_URL = "http://127.0.0.1:8102"

@@ -1,11 +1,15 @@
-"""Publish scheduled briefings whose time has come. Run it from cron every minute:
+"""Publish scheduled briefings whose time has come. The task worker (``manage.py worker``)
+does this by itself; without a worker, run this from cron every minute:
 
 * * * * *  cd /srv/newsroom && .venv/bin/python manage.py publish_scheduled
+
+Each run records the check-in that tells the desk (and ``/health/``) scheduling is running.
 """
 
 from django.core.management.base import BaseCommand
 
 from briefings import workflow
+from newsroom import health
 
 
 class Command(BaseCommand):
@@ -13,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         published = workflow.publish_due_scheduled()
+        health.check_in()
         for briefing in published:
             self.stdout.write(f"Published “{briefing.headline}” ({briefing.get_absolute_url()})")
         if options["verbosity"] > 1 or published:
