@@ -1,0 +1,183 @@
+"""Rendering: the richest demo briefing's page against a bare Django view sending the same bytes.
+
+    .venv/bin/python bench/render.py [--rounds 10] [--seconds 3]
+        [--database-url postgres://postgres@127.0.0.1:5432/bench_render] [--ports 8141,8142]
+
+Creates the database named in --database-url (it refuses one that exists, and drops it at the
+end), migrates it, loads the demo newsroom and starts its own Redis on a free port and two
+gunicorn instances (2 sync workers each, production settings, DEBUG off): one with no cache
+(every request renders the page: ``CACHE_URL=dummycache://``), one with the production cache
+(Redis). Both also serve ``/bench/bare/``, a view that returns the page's bytes and does
+nothing else, behind the same middleware.
+
+Each round runs ``wrk -t2 -c8`` for --seconds on the bare view, the uncached page and the
+cached page, one after the other, and takes each page's rate as a ratio to the bare view's in
+that round: the machine is shared and noisy, so only figures measured side by side are
+compared. It prints the median and range of the ratios, and the queries the uncached page
+runs. Exits 1 when a median is under its target (uncached 0.25, cached 0.70) or the page runs
+more than 6 queries.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from load import (
+    ROOT,
+    VENV_BIN,
+    create_database,
+    drop_database,
+    fetch,
+    free_port,
+    manage,
+    port_is_free,
+    server_environment,
+    start_redis,
+    stop,
+    wait_until_serving,
+)
+
+TARGETS = {"uncached": 0.25, "cached": 0.70}
+MAX_QUERIES = 6
+BARE_PATH = "/bench/bare/"
+
+
+def start_gunicorn(port: int, env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "bare_urls:application", "--workers", "2"]
+        + ["--bind", f"127.0.0.1:{port}", "--timeout", "30"],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": f"{Path(__file__).parent}:{ROOT}"},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wrk(port: int, path: str, seconds: float) -> float:
+    done = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if "Non-2xx" in done.stdout or "Socket errors" in done.stdout:
+        sys.exit(f"wrk saw errors on {path}:\n{done.stdout}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
+
+
+def richest_briefing(env: dict) -> tuple[str, int]:
+    """The published demo briefing with the most text, and how many queries its page runs."""
+    import django
+
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from briefings.models import Briefing
+
+    briefings = Briefing.objects.published().select_related("live_revision")
+    briefing = max(briefings, key=lambda b: len(str(b.live_revision.data)))
+    path = briefing.get_absolute_url()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.get(path)  # the first request of a process loads templates and such
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    connection.close()
+    return path, len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_render")
+    parser.add_argument("--ports", default="8141,8142", help="uncached and cached instances")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("The bench needs wrk (apt-get install wrk).")
+    ports = [int(port) for port in args.ports.split(",")]
+    if busy := [port for port in ports if not port_is_free(port)]:
+        sys.exit(f"Port {busy[0]} is in use; choose others with --ports.")
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-render-"))
+    redis_port = free_port()
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    env = server_environment(args.database_url, "dummycache://", workdir)
+    create_database(args.database_url)
+    redis, servers, passed = None, [], False
+    try:
+        redis = start_redis(redis_port, workdir / "redis.log")
+        manage(env, "migrate", "--noinput")
+        manage({**env, "DEMO_MODE": "true"}, "seed_demo")
+        manage(env, "collectstatic", "--noinput")
+        path, queries = richest_briefing(env)
+
+        # Every process sends the page's own bytes from the bare view.
+        body = workdir / "page.html"
+        status, html = fetch_direct(env, path)
+        body.write_text(html, encoding="utf-8")
+        env["BENCH_BARE_BODY"] = str(body)
+        for port, cache_url in zip(ports, ("dummycache://", redis_url), strict=True):
+            log = workdir / f"gunicorn-{port}.log"
+            servers.append(start_gunicorn(port, {**env, "CACHE_URL": cache_url}, log))
+        for server, port in zip(servers, ports, strict=True):
+            wait_until_serving(server, port)
+            assert fetch(port, BARE_PATH) == (200, html), "the bare view sends other bytes"
+
+        uncached_port, cached_port = ports
+        ratios = {"uncached": [], "cached": []}
+        rates = {"bare": [], "uncached": [], "cached": []}
+        for _ in range(args.rounds):
+            bare = wrk(uncached_port, BARE_PATH, args.seconds)
+            uncached = wrk(uncached_port, path, args.seconds)
+            cached = wrk(cached_port, path, args.seconds)
+            for name, rate in (("bare", bare), ("uncached", uncached), ("cached", cached)):
+                rates[name].append(rate)
+            ratios["uncached"].append(uncached / bare)
+            ratios["cached"].append(cached / bare)
+
+        print(f"Page: {path} ({len(html.encode()):,} bytes), {queries} queries uncached")
+        print(f"{args.rounds} rounds of wrk -t2 -c8 -d{args.seconds}s; gunicorn, 2 sync workers")
+        print(f"{'':10} {'median req/s':>13} {'ratio to bare (median, range)':>32} {'target':>7}")
+        for name in ("bare", "uncached", "cached"):
+            line = f"{name:10} {statistics.median(rates[name]):13.0f}"
+            if name in ratios:
+                r = ratios[name]
+                line += (
+                    f" {statistics.median(r):14.3f} ({min(r):.3f}–{max(r):.3f})"
+                    f"{'':8} ≥ {TARGETS[name]:.2f}"
+                )
+            print(line)
+        passed = queries <= MAX_QUERIES and all(
+            statistics.median(ratios[name]) >= target for name, target in TARGETS.items()
+        )
+        print("PASS" if passed else "FAIL")
+    finally:
+        for server in servers:
+            stop(server)
+        stop(redis)
+        drop_database(args.database_url)
+        shutil.rmtree(workdir, ignore_errors=True)
+    sys.exit(0 if passed else 1)
+
+
+def fetch_direct(env: dict, path: str) -> tuple[int, str]:
+    """The page as an anonymous reader gets it, rendered in this process."""
+    from django.test import Client
+
+    response = Client(HTTP_HOST="127.0.0.1").get(path)
+    return response.status_code, response.content.decode()
+
+
+if __name__ == "__main__":
+    main()
