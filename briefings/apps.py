@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
 
@@ -7,8 +8,16 @@ class BriefingsConfig(AppConfig):
     verbose_name = "Desk"  # the admin: Desk › Briefings, Topics, Error reports…
 
     def ready(self) -> None:
+        from newsroom import pages
         from newsroom.cache import clear_public_pages_on_commit
         from sources.models import Outlet
+
+        from .pages import changed_pages, user_saved
+
+        # With PUBLIC_PAGES_ROOT set, these pages are written as soon as readers' content changes.
+        pages.on_advance(changed_pages)
+        # A name, bio or address shows on author pages and bylines; a log-in shows nowhere.
+        post_save.connect(user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="user-pages")
 
         # Workflow transitions clear the public pages themselves; these models appear on
         # public pages too (navigation, the standards page, the sources pages).

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from redis.exceptions import RedisError
 
+from newsroom import pages
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
@@ -74,6 +76,7 @@ def clear_public_pages() -> None:
             "Could not clear cached public pages (%s); will clear them when the cache answers.",
             error,
         )
+    pages.advance()
 
 
 def _cache_key(request) -> str | None:
@@ -134,10 +137,10 @@ def public_page(view):
             generation, entry = _generation_and(key)
         except CACHE_ERRORS as error:
             _log_failure(request, error)
-            return _one_body(view(request, *args, **kwargs))
+            return _one_body(pages.render(view, request, *args, **kwargs))
         if entry is not None and entry[0] == generation:
             return _restored(entry)
-        response = _one_body(view(request, *args, **kwargs))
+        response = _one_body(pages.render(view, request, *args, **kwargs))
         if key and _cacheable(response):
             try:
                 cache.set(key, _stored(generation, response), settings.PAGE_CACHE_SECONDS)

@@ -121,6 +121,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "newsroom.redis_cache.Cache"  # the same, a cheaper client
 # Public pages are cached for anonymous readers; publication bumps a generation to clear them.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Where public pages are written as files for the front server to send (newsroom/pages.py,
+# docs/operations.md); one directory every app server shares. Empty: not written.
+PUBLIC_PAGES_ROOT = env("PUBLIC_PAGES_ROOT", default="")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
