@@ -4,18 +4,28 @@ A test reads what nginx would send for an address: ROOT/current/<path>/index.htm
 lookup as the server block in bench/nginx.conf.template and docs/operations.md.
 """
 
+import http.client
 import os
 import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from briefings import workflow
 from briefings.models import Briefing
 from newsroom import pages
 from tests.factories import briefing_in_state, standards
+from tests.newsroom.test_cache import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +249,102 @@ def test_the_front_server_sends_the_headers_django_sends_with_a_page(
     documented = (ROOT_DIR / "docs" / "operations.md").read_text()
     assert nginx_headers(block).items() <= nginx_headers(documented).items()
     assert "try_files $newsroom_page @django;" in documented
+
+
+@pytest.fixture
+def front_server():
+    """nginx with bench/nginx.conf.template on free ports, in front of a stand-in for
+    gunicorn that answers every request with "from django" (the outside world here)."""
+    binary = shutil.which("nginx")
+    if binary is None:
+        pytest.skip("nginx is not installed (apt-get install nginx).")
+
+    class Upstream(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"from django")
+
+        do_POST = do_HEAD = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    # nginx's workers may run as another user, who cannot enter pytest's temporary folders.
+    top = Path(tempfile.mkdtemp(prefix="newsroom-front-"))
+    top.chmod(0o755)
+    workdir, pages_root = top / "nginx", top / "pages"
+    (workdir / "plain").mkdir(parents=True)
+    ports = {"PORT": free_port(), "PLAIN_PORT": free_port()}
+    config = TEMPLATE.read_text()
+    for name, value in {
+        "WORKDIR": workdir,
+        "PAGES_ROOT": pages_root,
+        "GUNICORN_PORT": upstream.server_port,
+        **ports,
+    }.items():
+        config = config.replace(f"@{name}@", str(value))
+    (workdir / "nginx.conf").write_text(config)
+    process = subprocess.Popen(
+        [binary, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", "stderr"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", ports["PORT"]), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("nginx did not start with bench/nginx.conf.template")
+                time.sleep(0.05)
+        yield pages_root, ports["PORT"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        upstream.shutdown()
+        shutil.rmtree(top)
+
+
+def fetch(port, path, method="GET", headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type"), response.read()
+    finally:
+        connection.close()
+
+
+def test_the_front_server_sends_written_pages_to_anonymous_readers_only(front_server, settings):
+    pages_root, port = front_server
+    settings.PUBLIC_PAGES_ROOT = str(pages_root)
+    name = pages.generation()
+    for path in ["/", "/briefings/harbour/"]:
+        request = RequestFactory().get(path)
+        request.user = AnonymousUser()
+        page = HttpResponse(f"<p>written {path}</p>".encode())
+        assert pages.write(request, page, name)
+
+    assert fetch(port, "/") == (200, "text/html; charset=utf-8", b"<p>written /</p>")
+    written = fetch(port, "/briefings/harbour/")
+    assert written[2] == b"<p>written /briefings/harbour/</p>"
+    assert fetch(port, "/briefings/harbour/", "HEAD")[0] == 200
+    for path, method, headers in [
+        ("/briefings/harbour/?page=2", "GET", {}),
+        ("/briefings/harbour/", "GET", {"Cookie": "csrftoken=a; sessionid=abc"}),
+        ("/briefings/harbour/", "POST", {}),
+        ("/briefings/harbour", "GET", {}),  # Django's slash redirect
+        ("/briefings/other/", "GET", {}),  # not written yet
+        ("/briefings/harbour/index.html", "GET", {}),
+    ]:
+        assert fetch(port, path, method, headers)[2] == b"from django", (path, method, headers)
+    assert fetch(port, "/", headers={"Cookie": "csrftoken=a"})[2] == b"<p>written /</p>"
+
+    pages.advance()  # a change: the new generation is empty until pages are written into it
+    assert fetch(port, "/briefings/harbour/")[2] == b"from django"
