@@ -316,6 +316,7 @@ def fetch(port, path, method="GET", headers=None):
     try:
         connection.request(method, path, headers=headers or {})
         response = connection.getresponse()
+        fetch.headers = dict(response.getheaders())
         return response.status, response.getheader("Content-Type"), response.read()
     finally:
         connection.close()
@@ -332,6 +333,9 @@ def test_the_front_server_sends_written_pages_to_anonymous_readers_only(front_se
         assert pages.write(request, page, name)
 
     assert fetch(port, "/") == (200, "text/html; charset=utf-8", b"<p>written /</p>")
+    # No validators, as from Django: browsers must not keep the page on their own.
+    assert "Last-Modified" not in fetch.headers and "ETag" not in fetch.headers
+    assert fetch.headers["X-Frame-Options"] == "DENY"
     written = fetch(port, "/briefings/harbour/")
     assert written[2] == b"<p>written /briefings/harbour/</p>"
     assert fetch(port, "/briefings/harbour/", "HEAD")[0] == 200
