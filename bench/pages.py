@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--ports 8230-8236]
         [--database-url postgres://postgres@127.0.0.1:5432/test_wt_pages_bench]
+        [--freshness-seconds 20]
 
 Creates the database named in --database-url (it refuses one that exists, and drops it at the
 end), migrates it and loads the demo newsroom; starts its own Redis, two gunicorn instances
@@ -17,14 +18,16 @@ in interleaved rounds of ``wrk -t2 -c8 -d<seconds>s``, it measures:
 - Django uncached: the same page from the gunicorn instance without a cache, through nginx;
 
 and prints each as a ratio to the plain file in the same round. Before measuring it checks
-that nginx sends the written page with the bytes and headers Django sends for it, and that
-a correction made through the workflow is on the page nginx sends as soon as the call
-returns. Exits 1 when a check fails, a request fails, or the written page's median ratio is
-under 0.50.
+that nginx sends the written page with the bytes and headers Django sends for it, that a
+correction made through the workflow is on the page nginx sends as soon as the call
+returns, and, for --freshness-seconds, that readers hammering nginx never get a page older
+than a correction that had returned before their request began. Exits 1 when a check fails,
+a request fails, or the written page's median ratio is under 0.50.
 """
 
 import argparse
 import http.client
+import itertools
 import os
 import re
 import shutil
@@ -155,6 +158,70 @@ def check_correction(ports: dict, slug: str) -> list[str]:
     return problems
 
 
+def freshness(ports: dict, slug: str, seconds: float, readers: int = 4) -> tuple[list[str], str]:
+    """Readers fetch the briefing page and /corrections/ from nginx while this process adds
+    corrections through the workflow. A response to a request that began after a correction
+    had returned must show it. Returns the problems and a summary."""
+    import threading
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from briefings import workflow
+    from briefings.models import Briefing
+
+    editor = get_user_model().objects.get(username="editor")
+    briefing = Briefing.objects.get(slug=slug)
+    lock = threading.Lock()
+    state = {"latest": None, "stale": 0, "checked": 0, "from files": 0, "failed": 0}
+    paths = [f"/briefings/{slug}/", "/corrections/"]
+    until = time.monotonic() + seconds
+
+    def read(k: int) -> None:
+        for n in itertools.count(k):
+            if time.monotonic() > until:
+                return
+            with lock:
+                expected = state["latest"]
+            try:
+                status, headers, body = get(ports["nginx"], paths[n % 2])
+            except OSError:
+                status, headers, body = 0, {}, b""
+            with lock:
+                state["checked"] += 1
+                state["from files"] += headers.get("Accept-Ranges") == "bytes"
+                state["failed"] += status != 200
+                state["stale"] += bool(status == 200 and expected and expected.encode() not in body)
+
+    threads = [threading.Thread(target=read, args=(k,)) for k in range(readers)]
+    for thread in threads:
+        thread.start()
+    took = []
+    for n in itertools.count():
+        if time.monotonic() > until:
+            break
+        marker = f"Freshness check {n} {time.time_ns()}."
+        started = time.monotonic()
+        workflow.add_correction(editor, briefing, "update", f"<p>{marker}</p>")
+        took.append(time.monotonic() - started)
+        with lock:
+            state["latest"] = marker
+        time.sleep(0.2)
+    for thread in threads:
+        thread.join()
+    connection.close()
+    problems = []
+    if state["stale"] or state["failed"]:
+        problems.append(f"{state['stale']} stale and {state['failed']} failed pages under changes")
+    summary = (
+        f"{len(took)} corrections (each {statistics.median(took) * 1000:.0f} ms median, "
+        f"writing the changed pages included); {state['checked']} pages read meanwhile, "
+        f"{state['from files']} of them written files; failed: {state['failed']}, "
+        f"stale: {state['stale']}"
+    )
+    return problems, summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -163,6 +230,9 @@ def main() -> None:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/test_wt_pages_bench"
     )
     parser.add_argument("--ports", default="8230-8236", help="seven ports, first-last")
+    parser.add_argument(
+        "--freshness-seconds", type=float, default=20, help="readers against corrections"
+    )
     args = parser.parse_args()
     first, last = (int(port) for port in args.ports.split("-"))
     names = ["nginx", "plain", "uncached", "django", "django_uncached", "redis"]
@@ -211,6 +281,8 @@ def main() -> None:
 
         get(ports["nginx"], path)  # Django renders it and writes it
         problems = check_page(ports, path) + check_correction(ports, slug)
+        stale, summary = freshness(ports, slug, args.freshness_seconds)
+        problems += stale
         connection.close()
         page = (pages_root / "current" / path.strip("/") / "index.html").read_bytes()
         (workdir / "plain" / "page.html").write_bytes(page)
@@ -234,6 +306,7 @@ def main() -> None:
                 ratios[label].append(rate / plain)
                 row.append(f"{label} {rate:,.0f}/s = {rate / plain:.3f}")
             print("  " + "; ".join(row))
+        print(f"freshness under changes ({args.freshness_seconds:g} s): {summary}")
         print("median ratio to the plain file:")
         for label, values in ratios.items():
             print(f"  {label:<36} {statistics.median(values):.3f}")

@@ -248,7 +248,8 @@ def test_the_front_server_sends_the_headers_django_sends_with_a_page(
     block = template.split("# BEGIN pages")[1].split("# END pages")[0]
     documented = (ROOT_DIR / "docs" / "operations.md").read_text()
     assert nginx_headers(block).items() <= nginx_headers(documented).items()
-    assert "try_files $newsroom_page @django;" in documented
+    for line in ["try_files $newsroom_page @django;", "error_page 404 = @django;"]:
+        assert line in block and line in documented, line
 
 
 @pytest.fixture
