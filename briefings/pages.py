@@ -1,6 +1,6 @@
 """Which public pages are written at once when readers' content changes (newsroom/pages.py):
-the home page, the public record, and the pages of the briefings changed last (their own
-page, topic, authors and outlet). Every other page is written when a reader first asks."""
+the home page, the public record, and the pages of the briefing changed last (its own page,
+topic, authors and outlet). Every other page is written when a reader first asks."""
 
 from django.urls import reverse
 
@@ -9,8 +9,8 @@ from newsroom.cache import clear_public_pages_on_commit
 from .models import Briefing
 
 # The briefings whose pages are rendered at each change: the one just published, corrected
-# or withdrawn is the last modified, and a few more cover changes made at the same moment.
-RECENT = 3
+# or withdrawn is the last modified. Each page costs a render in the editor's request.
+RECENT = 1
 
 
 def changed_pages() -> list[str]:
