@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.http.request import validate_host
-from django.test import RequestFactory
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +143,8 @@ def write(request, response, name: str | None) -> bool:
 
 def render(view, request, *args, **kwargs):
     """Run ``view`` and write its page into the generation that was current before it ran."""
-    name = generation() if request.method == "GET" else None
+    uncached = request.method != "GET" or request.META.get("QUERY_STRING")
+    name = None if uncached else generation()
     response = view(request, *args, **kwargs)
     if hasattr(response, "render"):
         response = response.render()
@@ -162,7 +162,12 @@ def advance() -> None:
     if _start_generation(base) is None:
         return
     _remove_old_generations(base)
-    paths = dict.fromkeys(path for source in _eager_sources for path in source())
+    paths = {}
+    for source in _eager_sources:
+        try:
+            paths.update(dict.fromkeys(source()))
+        except Exception:  # the change is committed: never fail the request that made it
+            logger.exception("Could not list the public pages to write")
     for path in paths:
         render_path(path)
 
@@ -186,6 +191,8 @@ def render_path(path: str) -> None:
 def _anonymous_request(path: str):
     """A GET of ``path`` from a reader without cookies, at the site's own address (or, if
     ALLOWED_HOSTS does not name it, the first host it names: pages do not depend on it)."""
+    from django.test import RequestFactory  # Django's own request builder; tests not needed
+
     site = urlsplit(settings.SITE_URL)
     secure = site.scheme == "https"
     host = site.netloc

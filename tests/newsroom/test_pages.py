@@ -215,6 +215,20 @@ def test_an_unwritable_root_costs_readers_nothing(
     assert any("public pages" in record.getMessage() for record in caplog.records)
 
 
+def test_a_failing_list_of_pages_never_fails_the_publication(root, commits, writer, editor, caplog):
+    def broken():
+        raise RuntimeError("the list of pages could not be made")
+
+    pages.on_advance(broken)
+    try:
+        briefing = published(commits, writer, editor)
+    finally:
+        pages._eager_sources.remove(broken)
+    assert briefing.is_live
+    assert served(root, briefing.get_absolute_url())  # the other list still wrote its pages
+    assert "Could not list the public pages to write" in caplog.text
+
+
 def test_a_path_with_dot_segments_is_never_a_file(root):
     base = Path(root)
     assert pages._file_for(base, "g", "/briefings/../../etc/") is None
