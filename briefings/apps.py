@@ -18,6 +18,12 @@ class BriefingsConfig(AppConfig):
         pages.on_advance(changed_pages)
         # A name, bio or address shows on author pages and bylines; a log-in shows nowhere.
         post_save.connect(user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="user-pages")
+        # Workflow transitions clear the public pages; deleting a briefing is not one.
+        post_delete.connect(
+            clear_public_pages_on_commit,
+            sender=self.get_model("Briefing"),
+            dispatch_uid="clear-public-pages-deleted-briefing",
+        )
 
         # Workflow transitions clear the public pages themselves; these models appear on
         # public pages too (navigation, the standards page, the sources pages).

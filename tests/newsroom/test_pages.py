@@ -147,6 +147,14 @@ def test_an_authors_new_name_is_on_their_page_at_once(root, commits, writer, edi
     assert pages.generation() == generation
 
 
+def test_a_deleted_briefing_is_not_served(root, commits, writer, editor):
+    briefing = published(commits, writer, editor)
+    url = briefing.get_absolute_url()
+    assert served(root, url)
+    commits(briefing.delete)
+    assert served(root, url) is None
+
+
 def test_a_render_that_began_before_a_change_lands_only_in_the_old_generation(
     root, commits, writer, editor
 ):
