@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django.contrib.postgres",  # search fields; imports and checks work on SQLite too
     "django_tasks_db",
+    "ninja",  # the content API's docs page, from its own static files (briefings/api/)
     "newsroom",
     "sources",
     "briefings",
@@ -121,6 +122,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "newsroom.redis_cache.Cache"  # the same, a cheaper client
 # Public pages are cached for anonymous readers; publication bumps a generation to clear them.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Requests one client address may make to the content API (/api/v1/) a minute; 0: no limit.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
