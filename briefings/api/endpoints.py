@@ -392,7 +392,7 @@ def list_corrections(
                 "id": note.pk,
                 "briefing": {
                     "slug": note.briefing.slug,
-                    "url": schemas.absolute(note.briefing.get_absolute_url()),
+                    "url": schemas.page_url("briefings:detail", note.briefing.slug),
                     "headline": note.revision.headline,
                     "withdrawn": note.briefing.status == Briefing.Status.WITHDRAWN,
                 },

@@ -3,6 +3,7 @@ its live revision's typed snapshot (``Revision.snapshot``), a listing item from 
 ``Revision.freeze`` copied out of that snapshot, never from the working-copy tables."""
 
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -17,6 +18,21 @@ def absolute(url: str) -> str:
     """``url`` on the site's one origin (``SITE_URL``); addresses elsewhere (a CDN) as they
     are. Not the request's host: answers are cached whatever host asked."""
     return url if "//" in url else settings.SITE_URL + url
+
+
+# A stand-in slug: an address is worked out once per kind of page, then filled in per item
+# (reverse() costs more than the rest of a listing item).
+_SLUG = "x-slug-x"
+
+
+@cache
+def _address_of(name: str) -> str:
+    return reverse(name, args=[_SLUG])
+
+
+def page_url(name: str, slug: str) -> str:
+    """The absolute address of the public page ``name`` (a slug route) for ``slug``."""
+    return absolute(_address_of(name).replace(_SLUG, slug))
 
 
 class Problem(Schema):
@@ -251,7 +267,7 @@ class Standards(StandardsVersionRef):
 
 
 def topic_ref(topic) -> dict:
-    return {"slug": topic.slug, "name": topic.name, "url": absolute(topic.get_absolute_url())}
+    return {"slug": topic.slug, "name": topic.name, "url": page_url("briefings:topic", topic.slug)}
 
 
 def topic(topic) -> dict:
@@ -262,7 +278,7 @@ def outlet_ref(outlet) -> dict:
     return {
         "slug": outlet.slug,
         "name": outlet.name,
-        "url": absolute(reverse("briefings:outlet", args=[outlet.slug])),
+        "url": page_url("briefings:outlet", outlet.slug),
     }
 
 
@@ -274,7 +290,7 @@ def author_ref(user) -> dict:
     return {
         "slug": user.slug,
         "name": user.public_name,
-        "url": absolute(reverse("briefings:author", args=[user.slug])),
+        "url": page_url("briefings:author", user.slug),
     }
 
 
@@ -302,8 +318,8 @@ def summary(briefing) -> dict:
     live = briefing.live_revision
     return {
         "slug": briefing.slug,
-        "url": absolute(briefing.get_absolute_url()),
-        "api_url": absolute(f"/api/v1/briefings/{briefing.slug}"),
+        "url": page_url("briefings:detail", briefing.slug),
+        "api_url": page_url("api-v1:get_briefing", briefing.slug),
         "headline": live.headline,
         "dek": live.dek,
         "work_type": live.work_type,
@@ -355,7 +371,7 @@ def detail(briefing, snapshot, notes, users, original) -> dict:
     standards = live.standards
     return {
         "slug": briefing.slug,
-        "url": absolute(briefing.get_absolute_url()),
+        "url": page_url("briefings:detail", briefing.slug),
         "headline": snapshot.headline,
         "dek": snapshot.dek,
         "work_type": snapshot.work_type,
@@ -383,7 +399,7 @@ def detail(briefing, snapshot, notes, users, original) -> dict:
                 and {
                     "slug": source.outlet_slug,
                     "name": source.outlet_name,
-                    "url": absolute(reverse("briefings:outlet", args=[source.outlet_slug])),
+                    "url": page_url("briefings:outlet", source.outlet_slug),
                 }
                 or None,
             },
@@ -421,7 +437,7 @@ def detail(briefing, snapshot, notes, users, original) -> dict:
         and {
             "slug": original.slug,
             "headline": original.live_revision.headline,
-            "url": absolute(original.get_absolute_url()),
+            "url": page_url("briefings:detail", original.slug),
         },
     }
 

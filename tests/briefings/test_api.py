@@ -151,6 +151,10 @@ def test_detail_is_the_live_revision_with_its_public_record(client, newsroom):
     assert detail["updated_at"] > detail["published_at"]
     assert detail["standards"]["id"]
     assert detail["url"].endswith("/briefings/visible/")
+    item = next(i for i in body(get(client, "/briefings"))["items"] if i["slug"] == "visible")
+    assert item["api_url"].endswith("/api/v1/briefings/visible")
+    assert item["url"] == detail["url"]
+    assert item["authors"][0]["url"].endswith(f"/authors/{newsroom['writer'].slug}/")
 
 
 def test_detail_offers_the_lead_images_renditions(client, newsroom):
