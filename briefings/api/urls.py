@@ -15,7 +15,9 @@ app_name = "api-v1"
 
 
 def _wrapped(pattern: URLPattern) -> URLPattern:
-    if pattern.name == "openapi-view":
+    if pattern.name == "api-root":  # ninja's raises Http404 for Django's HTML page
+        view = api_view(not_found, cached=False)
+    elif pattern.name == "openapi-view":
         view = csp_override(DOCS_CSP)(api_view(pattern.callback, cached=False))
     else:
         view = api_view(pattern.callback)

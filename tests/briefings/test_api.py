@@ -220,6 +220,7 @@ def test_unknown_filters_and_addresses_are_404_problems(client, newsroom):
         "/outlets/nowhere",
         "/no/such/operation",
         "/standards/999999",
+        "/",
     ]:
         answer = get(client, path)
         assert answer.status_code == 404, path
