@@ -3,6 +3,7 @@ conditional GET, problem details, the rate limit, CORS and the docs page."""
 
 import json
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -157,20 +158,21 @@ def test_detail_is_the_live_revision_with_its_public_record(client, newsroom):
     assert item["authors"][0]["url"].endswith(f"/authors/{newsroom['writer'].slug}/")
 
 
-def test_detail_offers_the_lead_images_renditions(client, newsroom):
-    from briefings.snapshot import Image
+def test_detail_offers_the_lead_images_renditions(client, writer, editor):
+    from tests.briefings.test_renditions import _with_image
 
-    revision = newsroom["published"].live_revision
-    image = Image("lead-images/a.png", alt="A pier", credit="Ann Lee", width=1200, height=800)
-    revision.data = {**revision.data, "image": vars(image) | {}}
-    revision.save(update_fields=["data"])
-    found = body(get(client, "/briefings/visible"))["image"]
-    assert found["alt"] == "A pier" and found["credit"] == "Ann Lee"
+    briefing = briefing_in_state("in_review", writer, editor, slug="pictured")
+    workflow.publish(editor, _with_image(briefing, 1200, 800))
+    found = body(get(client, "/briefings/pictured"))["image"]
+    assert found["alt"] == "A harbour" and found["credit"] == "Ana Photographer"
+    assert found["source_type"] == "digitalCapture"
+    assert (found["width"], found["height"]) == (1200, 800)
     widths = {(r["type"], r["width"]) for r in found["renditions"]}
-    assert widths == {
-        (t, w) for t in ("image/avif", "image/webp", "image/jpeg") for w in (480, 960, 1200)
-    }
-    assert all(r["url"].startswith("http") for r in found["renditions"])
+    kinds = ("image/avif", "image/webp", "image/jpeg")
+    assert widths == {(kind, width) for kind in kinds for width in (480, 960, 1200)}
+    for rendition in found["renditions"]:  # each one is there, for anyone
+        served = client.get(urlsplit(rendition["url"]).path)
+        assert served.status_code == 200, rendition
 
 
 def publish_many(writer, editor, count, topic):
