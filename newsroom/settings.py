@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django.contrib.postgres",  # search fields; imports and checks work on SQLite too
     "django_tasks_db",
+    "ninja",  # the content API's docs page, from its own static files (briefings/api/)
     "newsroom",
     "sources",
     "briefings",
@@ -124,6 +125,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Where public pages are written as files for the front server to send (newsroom/pages.py,
 # docs/operations.md); one directory every app server shares. Empty: not written.
 PUBLIC_PAGES_ROOT = env("PUBLIC_PAGES_ROOT", default="")
+# Requests one client address may make to the content API (/api/v1/) a minute; 0: no limit.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -23,5 +23,6 @@ urlpatterns = [
     # Before the admin's own URLs, whose catch-all would take it for an app's index.
     path("admin/two-factor/", two_factor.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("briefings.api.urls")),
     path("", include("briefings.urls")),
 ]
