@@ -131,7 +131,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("/corrections/", "public", "/corrections/"),
         ("author", "public", f"/authors/{author.slug}/"),
         ("briefing", "public", middle.get_absolute_url()),
-        ("search", "public", "/search/?q=harbour+flood"),
+        ("search", "public", "/search/?q=tram+museum"),
         ("RSS feed", "public", "/feed/"),
         ("Atom feed", "public", "/feed/atom/"),
         ("topic feed", "public", topic.get_absolute_url() + "feed/"),

@@ -19,6 +19,7 @@ It refuses a database that already holds briefings (a real newsroom) unless told
 import random
 from dataclasses import replace
 from datetime import timedelta
+from itertools import accumulate
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -46,22 +47,26 @@ from newsroom.cache import clear_public_pages
 from sources.models import Outlet, SourceItem
 
 MAX_COUNT = 1_000_000
+# Common words (the first ones, most often) and made-up rarer ones, so that words are spread
+# through the text about as in real writing: a few are everywhere, most are rare.
 # fmt: off
-WORDS = [
-    "harbour", "council", "ferry", "budget", "bridge", "school", "tram", "orchard", "library",
-    "river", "data", "hearing", "permit", "station", "festival", "survey", "district", "water",
-    "energy", "housing", "market", "weather", "flood", "grid", "clinic", "tariff", "port",
-    "rail", "court", "vote", "wildfire", "drought", "museum", "airport", "pension", "strike",
-    "vaccine",
+COMMON = [
+    "council", "harbour", "budget", "river", "school", "water", "energy", "housing", "market",
+    "weather", "bridge", "ferry", "tram", "library", "station", "festival", "survey", "district",
+    "flood", "clinic", "port", "rail", "court", "vote", "museum",
 ]
+SYLLABLES = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "de", "va"]
 # fmt: on
+RARE = [a + b + c + end for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES for end in "nrs"]
+WORDS = COMMON + RARE
+CUMULATIVE = list(accumulate(1 / rank for rank in range(1, len(WORDS) + 1)))
 TOPICS = ["Climate", "Cities", "Health", "Economy", "Science", "Technology", "Politics", "Culture"]
 OUTLETS = 40
 AUTHORS = 24
 
 
 def _sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choices(WORDS, k=words))
+    text = " ".join(rng.choices(WORDS, cum_weights=CUMULATIVE, k=words))
     return text[0].upper() + text[1:]
 
 
