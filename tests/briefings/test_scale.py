@@ -1,0 +1,110 @@
+"""Newsroom scale: the loader of many briefings, and listings that cost the same however many
+briefings there are (no count of them, one page of rows)."""
+
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from briefings import search
+from briefings.models import Briefing, PublicNote, Revision, Transition
+from briefings.snapshot import Snapshot
+from briefings.views import PAGE_SIZE
+from tests.factories import BriefingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def load(count: int, **options) -> list[Briefing]:
+    call_command("load_briefings", count=count, stdout=open("/dev/null", "w"), **options)
+    return list(Briefing.objects.select_related("live_revision").order_by("published_at", "pk"))
+
+
+def test_loaded_briefings_hold_what_publishing_would_have_stored():
+    briefings = load(45, batch=20)
+    assert len(briefings) == 45
+    for briefing in briefings:
+        live = briefing.live_revision
+        page = Snapshot.of(briefing)
+        assert briefing.is_live and briefing.status == Briefing.Status.PUBLISHED
+        assert live.kind == Revision.Kind.PUBLICATION
+        assert live.data == page.dump()
+        assert live.search_document == search.document(page)
+        assert {k: getattr(live, k) for k in page.listing_columns()} == page.listing_columns()
+        byline = set(live.byline.values_list("pk", flat=True))
+        assert byline == set(briefing.authors.values_list("pk", flat=True)) and byline
+        assert live.created_at >= briefing.published_at
+        assert Transition.objects.filter(briefing=briefing, revision=live).exists()
+    twice = [b for b in briefings if b.revisions.count() == 2]
+    assert twice and all(b.live_revision.number == 2 for b in twice)
+    assert PublicNote.objects.exists()
+    # Search finds a loaded briefing by its words (on PostgreSQL through the stored vector).
+    word = briefings[0].live_revision.headline.split()[0]
+    assert briefings[0] in search.search(Briefing.objects.for_listing(), word)
+
+
+def test_the_loader_refuses_a_database_with_briefings_unless_told():
+    mine = BriefingFactory(headline="A real briefing")
+    with pytest.raises(CommandError, match="already has 1 briefings"):
+        call_command("load_briefings", count=5)
+    assert Briefing.objects.count() == 1
+    load(5, allow_existing=True)
+    assert Briefing.objects.count() == 6
+    mine.refresh_from_db()
+    assert mine.headline == "A real briefing" and mine.live_revision is None
+
+
+@pytest.mark.parametrize("bad", [{"count": 0}, {"count": 2_000_000}, {"batch": 0}, {"years": 0}])
+def test_the_loader_refuses_bad_numbers(bad):
+    with pytest.raises(CommandError):
+        call_command("load_briefings", **{"count": 5, **bad})
+    assert not Briefing.objects.exists()
+
+
+def listing_addresses(briefings) -> dict[str, str]:
+    live = briefings[-1].live_revision
+    author = live.byline.first()
+    return {
+        "home": "/",
+        "home, page 2": "/?page=2",
+        "topic": live.topic.get_absolute_url(),
+        "outlet": f"/sources/{live.source_outlet.slug}/",
+        "author": f"/authors/{author.slug}/",
+        "corrections": "/corrections/",
+    }
+
+
+def test_listing_pages_never_count_briefings_and_cost_a_few_queries(client):
+    briefings = load(40, batch=40)
+    for name, address in listing_addresses(briefings).items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address, {"fresh": 1})  # past the page cache
+        assert response.status_code == 200, name
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert not [sql for sql in statements if re.search(r"COUNT\(", sql)], name
+        assert len(statements) <= 5, (name, statements)
+
+
+def cards(response) -> int:
+    return response.text.count('class="card"')
+
+
+def test_listings_page_with_newer_and_older_links_and_no_total(client):
+    load(2 * PAGE_SIZE + 1)
+    first, second, last = (client.get("/", {"page": n}) for n in (1, 2, 3))
+    assert 'rel="next" href="?page=2"' in first.text and 'rel="prev"' not in first.text
+    assert 'rel="prev" href="?page=1"' in second.text and 'rel="next" href="?page=3"' in second.text
+    assert 'rel="prev" href="?page=2"' in last.text and 'rel="next"' not in last.text
+    assert "<span>Page 3</span>" in last.text and " of " not in last.text.split("Page 3")[1][:10]
+    assert cards(last) == 1
+    for page in ("4", "0", "-1", "abc", "2.5", "99999999999999999999"):
+        assert client.get("/", {"page": page}).status_code == 404, page
+
+
+def test_a_listing_ending_on_a_full_page_offers_no_older_page(client):
+    load(2 * PAGE_SIZE)
+    second = client.get("/?page=2")
+    assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+    assert client.get("/?page=3").status_code == 404
