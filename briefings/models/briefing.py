@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +34,14 @@ def validate_ai_uses(value) -> None:
         raise ValidationError(
             "Choose what the AI did from the list: " + ", ".join(Briefing.AIUse.labels) + "."
         )
+
+
+def admin_search_text():
+    """What the admin list's search looks in on PostgreSQL: headline, dek and slug as one
+    upper-case text, under a trigram index, so a search is one indexed match per word instead
+    of three case-insensitive scans of the table (``BriefingAdmin.get_search_results``)."""
+    text = Concat("headline", Value(" "), "dek", Value(" "), "slug", output_field=TextField())
+    return Upper(text)
 
 
 class BriefingQuerySet(models.QuerySet):
@@ -217,14 +227,11 @@ class Briefing(models.Model):
         help_text="The person who checked the AI's work against the sources.",
     )
 
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
         null=True,
         blank=True,
-        db_index=True,
         help_text="Set on first publication; a future time schedules the briefing.",
     )
     live_revision = models.ForeignKey(
@@ -253,6 +260,24 @@ class Briefing(models.Model):
 
     class Meta:
         ordering = ["-modified_at"]
+        # The admin list's sort columns, each with the id that breaks ties (either direction
+        # is one index scan); listings read publish time and id. The admin's trigram search
+        # index is created on PostgreSQL only (migration 0023).
+        indexes = [
+            GinIndex(
+                OpClass(admin_search_text(), name="gin_trgm_ops"), name="briefing_admin_search"
+            ),
+        ] + [
+            models.Index(fields=[name, "id"], name=f"briefing_{name}_id"[:30])
+            for name in (
+                "headline",
+                "status",
+                "has_unpublished_changes",
+                "work_type",
+                "published_at",
+                "modified_at",
+            )
+        ]
         permissions = [
             ("edit_others_briefing", "Can edit briefings written by others"),
             ("review_briefing", "Can request changes on briefings in review"),

@@ -1,6 +1,7 @@
 """Newsroom scale: the loader of many briefings, and listings that cost the same however many
 briefings there are (no count of them, one page of rows)."""
 
+import io
 import re
 
 import pytest
@@ -8,17 +9,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from briefings import search
+from briefings import search, working_copy
 from briefings.models import Briefing, PublicNote, Revision, Transition
 from briefings.snapshot import Snapshot
 from briefings.views import PAGE_SIZE
-from tests.factories import BriefingFactory
+from tests.factories import BriefingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def load(count: int, **options) -> list[Briefing]:
-    call_command("load_briefings", count=count, stdout=open("/dev/null", "w"), **options)
+    call_command("load_briefings", count=count, stdout=io.StringIO(), **options)
     return list(Briefing.objects.select_related("live_revision").order_by("published_at", "pk"))
 
 
@@ -108,3 +109,94 @@ def test_a_listing_ending_on_a_full_page_offers_no_older_page(client):
     second = client.get("/?page=2")
     assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
     assert client.get("/?page=3").status_code == 404
+
+
+ADMIN_LIST = "/admin/briefings/briefing/"
+
+
+def listed(response) -> list[str]:
+    return re.findall(r'<th class="field-headline"><a href="[^"]+">([^<]+)</a>', response.text)
+
+
+def test_the_admin_list_searches_headline_dek_and_slug_in_any_case(client, editor):
+    client.force_login(editor)
+    BriefingFactory(headline="Harbour wall repaired", dek="The council paid.", slug="wall")
+    BriefingFactory(headline="Tram fares", dek="Harbour ferries too.", slug="fares")
+    BriefingFactory(headline="School meals", dek="Cheaper.", slug="meals-harbour")
+    BriefingFactory(headline="Orchard fair", dek="Apples.", slug="orchard")
+
+    def search(term):
+        return sorted(listed(client.get(ADMIN_LIST, {"q": term})))
+
+    assert search("HARBOUR") == ["Harbour wall repaired", "School meals", "Tram fares"]
+    assert search("harbour council") == ["Harbour wall repaired"]  # every word
+    assert search('"wall repaired"') == ["Harbour wall repaired"]  # a quoted phrase
+    assert search("apples") == ["Orchard fair"]
+    assert search("50%_off") == []  # LIKE's wildcards are plain characters
+    assert len(search("")) == 4
+
+
+def test_the_admin_list_sorts_each_column_either_way_with_ties_broken_alike(client, editor):
+    client.force_login(editor)
+    made = [BriefingFactory(headline="Same headline") for _ in range(3)]
+    ids = [b.pk for b in made]
+    for order, expected in (("1", ids), ("-1", ids[::-1])):
+        html = client.get(ADMIN_LIST, {"o": order}).text
+        found = [int(pk) for pk in re.findall(r"/admin/briefings/briefing/(\d+)/change/", html)]
+        assert list(dict.fromkeys(found)) == expected
+
+
+def test_the_admin_list_costs_the_same_queries_for_ten_or_forty_briefings(client, editor):
+    client.force_login(editor)
+    counts = []
+    for total in (10, 40):
+        load(total - Briefing.objects.count(), allow_existing=True)
+        for params in ({}, {"q": "council"}, {"status__exact": "published"}, {"o": "2"}):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(ADMIN_LIST, params).status_code == 200
+            counts.append((total, str(params), len(queries)))
+    first = {params: n for total, params, n in counts if total == 10}
+    assert all(first[params] == n for _, params, n in counts), counts
+    # The briefings are counted once (for the pages), never again for a "full" count.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(ADMIN_LIST, {"q": "council"})
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len([sql for sql in counting if "briefings_briefing" in sql]) == 1
+
+
+def test_the_change_form_reads_each_table_once(client, editor, django_assert_max_num_queries):
+    """Session, user, two-factor check, the briefing (with its item and outlet), its five
+    parts and byline once each, transitions, share links, topics, staff, the chosen item, the
+    chosen original: at most 15 for a superuser; an editor's permissions add two."""
+    [briefing] = load(1)
+    briefing = Briefing.objects.get(pk=briefing.pk)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = f"/admin/briefings/briefing/{briefing.pk}/change/"
+    client.get(url)  # a running site has its content types cached already
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
+    client.force_login(editor)
+    with django_assert_max_num_queries(17):
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    for table in ("takeaway", "section", "qablock", "editorsnote", "citation"):
+        reads = [q for q in queries.captured_queries if f'FROM "briefings_{table}"' in q["sql"]]
+        assert len(reads) == 1, table
+
+
+def test_the_change_form_shows_the_parts_and_checklist_as_stored(client, editor):
+    [briefing] = load(1)
+    briefing = Briefing.objects.get(pk=briefing.pk)
+    client.force_login(editor)
+    html = client.get(f"/admin/briefings/briefing/{briefing.pk}/change/").text
+    for takeaway in briefing.takeaways.all():
+        assert takeaway.text in html
+    assert html.count('name="takeaways-', 0) and 'name="takeaways-TOTAL_FORMS" value="3"' in html
+
+
+def test_a_briefing_read_with_its_parts_has_the_snapshot_publishing_reads():
+    load(12)
+    for briefing in working_copy.with_parts(Briefing.objects.all()):
+        assert working_copy.has_parts(briefing)
+        assert working_copy.snapshot(briefing) == Snapshot.of(briefing)

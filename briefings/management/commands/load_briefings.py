@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from briefings import search
+from briefings import search, working_copy
 from briefings.models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -42,7 +42,7 @@ from briefings.models import (
     Topic,
     Transition,
 )
-from briefings.snapshot import PARTS, Person, Snapshot, _fields_of, _item, _source_of
+from briefings.snapshot import PARTS, Snapshot
 from newsroom.cache import clear_public_pages
 from sources.models import Outlet, SourceItem
 
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 "empty one (a benchmark's); pass --allow-existing to add to it anyway."
             )
         self.rng = random.Random(seed)
-        self.run = timezone.now().strftime("%y%m%d%H%M%S")
+        self.run = timezone.now().strftime("%y%m%d%H%M%S%f")  # slugs and addresses of this run
         self.prepare()
         now = timezone.now()
         span = timedelta(days=365 * years)
@@ -233,16 +233,9 @@ class Command(BaseCommand):
         revisions, live = [], {}
         for b, item, outlet in zip(briefings, items, outlets, strict=True):
             item.outlet = outlet
-            # What Snapshot.of reads from the database, built from the rows just written.
-            snapshot = Snapshot(
-                **_fields_of(b),
-                byline=tuple(Person(u.pk, u.public_name) for u in bylines[b.pk]),
-                source=_source_of(item),
-                **{
-                    name: tuple(_item(kind, vars(row)) for row in parts[name][b.pk])
-                    for name, (_, kind) in PARTS.items()
-                },
-            )
+            # What Snapshot.of would read back, built from the rows just written.
+            rows = {name: parts[name][b.pk] for name in PARTS}
+            snapshot = working_copy.snapshot(b, item, bylines[b.pk], rows)
             versions = [(b.published_at, snapshot)]
             if b.pk % 10 == 0:  # published once, then again with a new headline
                 first = replace(snapshot, headline=_sentence(rng, 7)[:110])
