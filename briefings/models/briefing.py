@@ -62,8 +62,14 @@ class BriefingQuerySet(models.QuerySet):
         on the public record (None without one)."""
         from .public_note import PublicNote
 
-        dating = Q(public_notes__kind__in=PublicNote.DATING)
-        return self.annotate(noted_at=models.Max("public_notes__created_at", filter=dating))
+        # A subquery per row (the notes' briefing index), not a join grouped by every column:
+        # grouping kept the database from stopping at a listing's first rows.
+        latest = (
+            PublicNote.objects.filter(briefing=models.OuterRef("pk"), kind__in=PublicNote.DATING)
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.annotate(noted_at=models.Subquery(latest))
 
     def for_listing(self):
         """Published briefings as listings show them: the live headline, dek and topic."""

@@ -200,3 +200,18 @@ def test_a_briefing_read_with_its_parts_has_the_snapshot_publishing_reads():
     for briefing in working_copy.with_parts(Briefing.objects.all()):
         assert working_copy.has_parts(briefing)
         assert working_copy.snapshot(briefing) == Snapshot.of(briefing)
+
+
+def test_a_deep_page_shows_the_same_briefings_as_a_plain_slice(client):
+    from briefings.paging import DEEP
+
+    load(DEEP + 3 * PAGE_SIZE)
+    number = DEEP // PAGE_SIZE + 2  # past DEEP rows in: read by ids first
+    expected = Briefing.objects.for_listing()[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    html = client.get("/", {"page": number}).text
+    assert [b.get_absolute_url() for b in expected] == re.findall(
+        r'<h\d class="card-title"><a href="([^"]+)"', html
+    )
+    assert f'rel="next" href="?page={number + 1}"' in html
+    last = client.get("/", {"page": number + 1})
+    assert 'rel="next"' not in last.text and cards(last) == PAGE_SIZE  # the last, full page
