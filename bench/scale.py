@@ -163,7 +163,7 @@ def pages() -> list[tuple[str, str, str]]:
     return found
 
 
-def measure(rounds: int) -> tuple[list, int]:
+def measure(rounds: int, only: str = "") -> tuple[list, int]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -176,7 +176,7 @@ def measure(rounds: int) -> tuple[list, int]:
         staff = get_user_model().objects.create_superuser("scale-bench-admin", "", None)
     reader, editor = Client(), Client()
     editor.force_login(staff)
-    found = pages()
+    found = [page for page in pages() if page[1] == "bare" or only in page[0]]
     results = []
     for name, kind, address in found:
         client = editor if kind == "admin" else reader
@@ -252,6 +252,7 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="measure an existing database")
     parser.add_argument("--keep", action="store_true", help="keep the database made")
+    parser.add_argument("--only", default="", help="measure only pages whose name has this")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         sys.exit("The bench measures PostgreSQL: give a postgres:// --database-url.")
@@ -287,7 +288,7 @@ def main() -> None:
             print(f"loaded {args.count:,} briefings in {time.perf_counter() - started:.0f} s")
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
-        results, change_form = measure(args.rounds)
+        results, change_form = measure(args.rounds, args.only)
         connection.close()
         passed = report(results, change_form)
     finally:

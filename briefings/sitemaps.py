@@ -116,23 +116,27 @@ class MonthSitemap(BriefingSitemap):
 
 
 def months() -> list[tuple]:
-    """(first instant, lastmod) of every month with published briefings, newest first, from
-    two grouped aggregates (the briefings and their live revisions; dated notes)."""
+    """(first instant, lastmod) of every month with published briefings, newest first.
+
+    A month's lastmod is its latest publication, republication or dated note: three grouped
+    aggregates, the first read from the published-listing index alone. A first publication's
+    revision is frozen as it goes out, so only briefings published again (a live revision
+    after the first) are joined to their revisions."""
     published = Briefing.objects.published()
-    rows = (
-        published.annotate(month=TruncMonth("published_at"))
-        .values_list("month")
-        .annotate(published=Max("published_at"), revised=Max("live_revision__created_at"))
-        .order_by("-month")
-    )
-    noted = dict(
-        PublicNote.objects.filter(kind__in=PublicNote.DATING, briefing__in=published)
-        .annotate(month=TruncMonth("briefing__published_at"))
-        .values_list("month")
-        .annotate(latest=Max("created_at"))
-        .order_by()
-    )
-    return [(month, _latest(a, b, noted.get(month))) for month, a, b in rows]
+
+    def latest_by_month(queryset, month, latest) -> dict:
+        rows = queryset.annotate(month=TruncMonth(month)).values_list("month")
+        return dict(rows.annotate(latest=Max(latest)).order_by())
+
+    first = latest_by_month(published, "published_at", "published_at")
+    again = published.filter(live_revision__number__gt=1)
+    revised = latest_by_month(again, "published_at", "live_revision__created_at")
+    notes = PublicNote.objects.filter(kind__in=PublicNote.DATING, briefing__in=published)
+    noted = latest_by_month(notes, "briefing__published_at", "created_at")
+    return [
+        (month, _latest(latest, revised.get(month), noted.get(month)))
+        for month, latest in sorted(first.items(), reverse=True)
+    ]
 
 
 class NewsSitemap(BriefingSitemap):
@@ -182,15 +186,16 @@ class _ListingSitemap(SiteSitemap):
             .values("published_at")[:1]
         )
         found = self.objects().annotate(sitemap_lastmod=Subquery(newest))
-        return list(found.filter(sitemap_lastmod__isnull=False))
+        return [item for item in found if item.sitemap_lastmod]
 
     def lastmod(self, item):
         return item.sitemap_lastmod
 
     def get_latest_lastmod(self):
+        # The newest such briefing, walking the index from the newest (not a Max over a join).
         field = f"live_revision__{self.field}__isnull"
         published = Briefing.objects.published().filter(**{field: False})
-        return published.aggregate(latest=Max("published_at"))["latest"]
+        return published.order_by("-published_at").values_list("published_at", flat=True).first()
 
 
 class TopicSitemap(_ListingSitemap):

@@ -270,6 +270,13 @@ class Briefing(models.Model):
         # is one index scan); listings read publish time and id. The admin's trigram search
         # index is created on PostgreSQL only (migration 0023).
         indexes = [
+            # What readers' listings walk: published briefings (by their live revision, not
+            # withdrawn; the publish time is the key) newest first, read from the index alone.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(live_revision__isnull=False) & ~Q(status="withdrawn"),
+                name="briefing_published_listing",
+            ),
             GinIndex(
                 OpClass(admin_search_text(), name="gin_trgm_ops"), name="briefing_admin_search"
             ),

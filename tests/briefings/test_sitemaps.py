@@ -238,7 +238,11 @@ def test_a_months_lastmod_follows_a_new_revision_or_a_correction(client, editor)
     live.update(created_at=when)  # frozen when it went out
     first = index_lastmod()
     assert first == w3c(when)
-    live.update(created_at=timezone.now() - timedelta(days=3))  # published again since
+    briefing.refresh_from_db()
+    make_live(briefing)  # published again: revision 2, dated three days ago
+    Revision.objects.filter(pk=briefing.live_revision_id).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
     revised = index_lastmod()
     assert revised > first
     add_correction(editor, briefing, "correction", "<p>Fixed.</p>")
