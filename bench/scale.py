@@ -152,7 +152,8 @@ def pages() -> list[tuple[str, str, str]]:
     admin = "/admin/briefings/briefing/"
     found += [
         ("admin list", "admin", admin),
-        ("admin search", "admin", admin + "?q=harbour"),
+        ("admin search, a common word", "admin", admin + "?q=harbour"),
+        ("admin search, a rare word", "admin", admin + "?q=kalon"),
         ("admin status filter", "admin", admin + "?status__exact=published"),
         ("admin topic filter", "admin", admin + f"?topic__id__exact={topic.pk}"),
     ]
