@@ -153,7 +153,7 @@ def pages() -> list[tuple[str, str, str]]:
     found += [
         ("admin list", "admin", admin),
         ("admin search, a common word", "admin", admin + "?q=harbour"),
-        ("admin search, a rare word", "admin", admin + "?q=kalon"),
+        ("admin search, a less common word", "admin", admin + "?q=museum"),
         ("admin status filter", "admin", admin + "?status__exact=published"),
         ("admin topic filter", "admin", admin + f"?topic__id__exact={topic.pk}"),
     ]

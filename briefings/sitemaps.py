@@ -7,6 +7,7 @@ values carry the time (W3C datetime to the second, with the offset), and each se
 latest one, for the index, comes from one aggregate query.
 """
 
+import math
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -15,19 +16,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import escape
 
 from sources.models import Outlet
 
 from . import authors
 from .feeds import absolute
 from .models import Briefing, PublicNote, Revision, Topic
+from .templatetags.sitemap_dates import w3c
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 addresses per news sitemap
@@ -104,19 +107,28 @@ class BriefingSitemap(SiteSitemap):
         return urls
 
 
-class MonthSitemap(BriefingSitemap):
-    """The briefings first published in one calendar month (in the site's time zone)."""
-
-    def __init__(self, start):
-        self.start = start
-        self.end = (start + timedelta(days=32)).replace(day=1)
-
-    def briefings(self):
-        return super().briefings().filter(published_at__gte=self.start, published_at__lt=self.end)
+def month_briefings(start):
+    """The published briefings first published in the calendar month from ``start`` (in the
+    site's time zone), newest first, as (slug, published, revised, lead image, noted)."""
+    end = (start + timedelta(days=32)).replace(day=1)
+    return (
+        Briefing.objects.published()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .with_noted_at()
+        .order_by("-published_at", "-id")
+        .values_list(
+            "slug",
+            "published_at",
+            "live_revision__created_at",
+            "live_revision__lead_image",
+            "noted_at",
+        )
+    )
 
 
 def months() -> list[tuple]:
-    """(first instant, lastmod) of every month with published briefings, newest first.
+    """(first instant, lastmod, briefings) of every month with published briefings, newest
+    first.
 
     A month's lastmod is its latest publication, republication or dated note: three grouped
     aggregates, the first read from the published-listing index alone. A first publication's
@@ -128,14 +140,18 @@ def months() -> list[tuple]:
         rows = queryset.annotate(month=TruncMonth(month)).values_list("month")
         return dict(rows.annotate(latest=Max(latest)).order_by())
 
-    first = latest_by_month(published, "published_at", "published_at")
+    by_month = published.annotate(month=TruncMonth("published_at")).values_list("month")
+    first = {
+        month: (latest, count)
+        for month, latest, count in by_month.annotate(Max("published_at"), Count("pk")).order_by()
+    }
     again = published.filter(live_revision__number__gt=1)
     revised = latest_by_month(again, "published_at", "live_revision__created_at")
     notes = PublicNote.objects.filter(kind__in=PublicNote.DATING, briefing__in=published)
     noted = latest_by_month(notes, "briefing__published_at", "created_at")
     return [
-        (month, _latest(latest, revised.get(month), noted.get(month)))
-        for month, latest in sorted(first.items(), reverse=True)
+        (month, _latest(latest, revised.get(month), noted.get(month)), count)
+        for month, (latest, count) in sorted(first.items(), reverse=True)
     ]
 
 
@@ -261,18 +277,43 @@ def sitemap(request, section):
     return sitemap_views.sitemap(request, SITEMAPS, section, template_name=template)
 
 
+URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+    'sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n'
+)
+
+
 def month(request, year, month):
-    """The briefings first published in ``year``-``month`` (``?p=`` for further pages, past
-    5,000); 404 for a month without any."""
+    """The briefings first published in ``year``-``month``, 5,000 a page (``?p=``); 404 for
+    a month without any, or a page past its end.
+
+    A month holds thousands of addresses: they are read as plain values and written out
+    directly (escaped), not through a model instance and a template loop each."""
     year, month = int(year), int(month)
-    if not (1 <= month <= 12 and 1970 <= year <= 9999):
-        raise Http404("No such month.")
-    start = timezone.make_aware(datetime(year, month, 1))
-    section = MonthSitemap(start)
-    if not section.briefings().exists():
+    page = request.GET.get("p", "1")
+    if not (1 <= month <= 12 and 1970 <= year <= 9999) or not page.isdigit() or page == "0":
+        raise Http404("No such sitemap.")
+    start = (int(page) - 1) * BriefingSitemap.limit
+    if start > 10_000_000:
+        raise Http404("No such sitemap.")
+    first_day = timezone.make_aware(datetime(year, month, 1))
+    rows = month_briefings(first_day)[start : start + BriefingSitemap.limit]
+    detail = settings.SITE_URL + reverse("briefings:detail", args=["-"]).removesuffix("-/")
+    entries = []
+    for slug, published, revised, image, noted in rows:
+        entry = f"<url><loc>{escape(detail + slug)}/</loc>"
+        entry += f"<lastmod>{w3c(_latest(published, revised, noted))}</lastmod>"
+        if image:
+            entry += (
+                f"<image:image><image:loc>{escape(_image_url(image))}</image:loc></image:image>"
+            )
+        entries.append(entry + "</url>\n")
+    if not entries:
         raise Http404("No briefings were published that month.")
-    sitemaps = {"briefings": section}
-    return sitemap_views.sitemap(request, sitemaps, "briefings", "sitemaps/sitemap.xml")
+    body = URLSET + "".join(entries) + "</urlset>"
+    response = HttpResponse(body.encode(), content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 def index(request):
@@ -285,10 +326,12 @@ def index(request):
         lastmod = sitemap.get_latest_lastmod()
         entries.append((location, lastmod))
         if section == "news":  # at most NEWS_LIMIT, one page; then the months
-            for start, latest in months():
+            for start, latest, count in months():
                 name = f"{start:%Y}", f"{start:%m}"
-                address = reverse("briefings:sitemap_month", args=name)
-                entries.append((settings.SITE_URL + address, latest))
+                address = settings.SITE_URL + reverse("briefings:sitemap_month", args=name)
+                entries.append((address, latest))
+                pages = range(2, math.ceil(count / BriefingSitemap.limit) + 1)
+                entries += [(f"{address}?p={page}", latest) for page in pages]
             continue
         pages = sitemap.paginator.num_pages
         entries += [(f"{location}?p={page}", lastmod) for page in range(2, pages + 1)]

@@ -475,6 +475,7 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         "modified_at",
     ]
     list_filter = [
+        ("published_at", admin.DateFieldListFilter),
         "status",
         "has_unpublished_changes",
         "topic",
@@ -484,7 +485,9 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["topic"]
     search_fields = ["headline", "dek", "slug"]
-    date_hierarchy = "published_at"
+    # Publish time is a filter of fixed ranges (today, past 7 days, this month, this year),
+    # not a date hierarchy: that asked the database for every distinct year or month of the
+    # listed briefings on each page, running the list's search or filters once more.
     prepopulated_fields = {"slug": ["headline"]}
     # The briefing a follow-up follows is picked by searching, not from a list of them all.
     autocomplete_fields = ["source_item", "follows"]

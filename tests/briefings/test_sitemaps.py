@@ -262,6 +262,14 @@ def test_a_month_without_briefings_or_not_a_month_is_not_found(client, address):
     assert client.get(address).status_code == 404
 
 
+@pytest.mark.parametrize("page", ["0", "2", "abc", "-1", "99999999"])
+def test_a_months_page_past_its_end_or_not_a_page_is_not_found(client, page):
+    published()
+    address = f"/sitemap-briefings-{this_month()}.xml"
+    assert client.get(address).status_code == 200
+    assert client.get(address, {"p": page}).status_code == 404
+
+
 def test_the_single_briefings_sitemap_of_old_sends_crawlers_to_the_index(client):
     response = client.get("/sitemap-briefings.xml")
     assert response.status_code == 301 and response["Location"] == "/sitemap.xml"
