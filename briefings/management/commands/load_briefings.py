@@ -297,9 +297,7 @@ class Command(BaseCommand):
         """The live revision holds what publishing the working copy now would freeze."""
         revision = Revision.objects.get(pk=briefing.live_revision_id)
         expected = Snapshot.of(Briefing.objects.get(pk=briefing.pk))
-        if revision.data != expected.dump() or revision.search_document != search.document(
-            expected
-        ):
+        if revision.snapshot != expected or revision.search_document != search.document(expected):
             raise CommandError("A loaded revision differs from what publishing would store.")
 
     def add_corrections(self, briefings: list, live: dict) -> None:
