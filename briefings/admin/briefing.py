@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -10,7 +12,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, JsonResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst, smart_split, unescape_string_literal
@@ -449,14 +451,30 @@ class BriefingChangeList(ChangeList):
         return ordering
 
 
-def _searching_follows(request) -> bool:
-    return (
-        request.resolver_match is not None
-        and request.resolver_match.url_name == "autocomplete"
-        and request.GET.get("app_label") == "briefings"
-        and request.GET.get("model_name") == "briefing"
-        and request.GET.get("field_name") == "follows"
-    )
+class FollowsWidget(AutocompleteSelect):
+    """The search box of the "Story thread" field: it asks ``FollowsSearch``."""
+
+    url_name = "%s:briefings_briefing_follows"
+
+
+class FollowsSearch(AutocompleteJsonView):
+    """The briefings a follow-up may follow, as readers know them: published, newest first,
+    found and labelled by their live headline (never a working copy's unpublished edits), for
+    anyone who may open briefings in the admin (published briefings are public)."""
+
+    def get_queryset(self):
+        found = (
+            Briefing.objects.published()
+            .select_related("live_revision")
+            .only("headline", "published_at", "live_revision", "live_revision__headline")
+            .order_by("-published_at", "-pk")
+        )
+        for word in smart_split(self.term):
+            found = found.filter(live_revision__headline__icontains=word.strip("\"'"))
+        return found
+
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(obj.pk), "text": _follows_label(obj)}
 
 
 @admin.register(Briefing)
@@ -489,8 +507,9 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     # not a date hierarchy: that asked the database for every distinct year or month of the
     # listed briefings on each page, running the list's search or filters once more.
     prepopulated_fields = {"slug": ["headline"]}
-    # The briefing a follow-up follows is picked by searching, not from a list of them all.
-    autocomplete_fields = ["source_item", "follows"]
+    # The briefing a follow-up follows is picked by searching (FollowsWidget), not from a
+    # list of every published briefing.
+    autocomplete_fields = ["source_item"]
     filter_horizontal = ["authors"]
     readonly_fields = ["status", "published_at"]
     inlines = [TakeawayInline, SectionInline, QABlockInline, EditorsNoteInline, CitationInline]
@@ -557,17 +576,24 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def live(self, obj):
         return obj.is_live
 
+    def get_urls(self):
+        search = FollowsSearch.as_view(admin_site=self.admin_site)
+        follows = path(
+            "follows/", self.admin_site.admin_view(search), name="briefings_briefing_follows"
+        )
+        return [follows, *super().get_urls()]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "follows":
+            kwargs["widget"] = FollowsWidget(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_changelist(self, request, **kwargs):
         return BriefingChangeList
 
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL every word must be in the headline, dek or slug (any case), matched
-        through one trigram index; elsewhere Django's own search of the three fields.
-
-        Searching for the briefing a follow-up follows (the form's autocomplete) looks among
-        the published briefings, newest first, whoever searches: they are public anyway."""
-        if _searching_follows(request):
-            queryset = Briefing.objects.published().order_by("-published_at", "-pk")
+        through one trigram index; elsewhere Django's own search of the three fields."""
         if connection.vendor != "postgresql":
             return super().get_search_results(request, queryset, search_term)
         queryset = queryset.alias(admin_haystack=admin_search_text())

@@ -93,23 +93,33 @@ def test_the_form_offers_published_briefings_only(admin_client, client, writer, 
     html = admin_client.get(f"/admin/briefings/briefing/{briefing.pk}/change/").text
     field = html[html.index('name="follows"') : html.index("</select>", html.index('"follows"'))]
     assert "admin-autocomplete" in field and f'value="{published.pk}"' not in field
+    assert 'data-ajax--url="/admin/briefings/briefing/follows/"' in field
     # a new briefing made in a pop-up could not be followed: no add or change links
     assert 'id="add_id_follows"' not in html and 'id="change_id_follows"' not in html
     assert 'id="add_id_topic"' in html
 
     other_writer = UserFactory(role="Writers")  # sees only their own briefings in the list
+    query = {"app_label": "briefings", "model_name": "briefing", "field_name": "follows"}
     for person in (editor, other_writer):
         client.force_login(person)
-        found = client.get(
-            "/admin/autocomplete/",
-            {
-                "app_label": "briefings",
-                "model_name": "briefing",
-                "field_name": "follows",
-                "term": "story",
-            },
-        ).json()["results"]
+        response = client.get("/admin/briefings/briefing/follows/", {**query, "term": "story"})
+        found = response.json()["results"]
         assert [r["id"] for r in found] == [str(published.pk)], person
+
+
+def test_the_search_for_an_original_reads_live_headlines_only(client, writer, editor):
+    """A live briefing's unpublished edit is neither searched nor shown to whoever searches."""
+    original = briefing_in_state("published", writer, editor, headline="Live story")
+    Briefing.objects.filter(pk=original.pk).update(headline="Secret draft story")
+    client.force_login(UserFactory(role="Writers"))
+    query = {"app_label": "briefings", "model_name": "briefing", "field_name": "follows"}
+
+    def search(term):
+        return client.get("/admin/briefings/briefing/follows/", {**query, "term": term}).json()
+
+    assert search("secret")["results"] == []
+    [result] = search("live")["results"]
+    assert result["text"].startswith("Live story (") and "Secret" not in result["text"]
 
 
 def test_the_form_shows_the_original_it_follows_by_its_live_headline(admin_client, writer, editor):
