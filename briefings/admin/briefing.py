@@ -20,7 +20,7 @@ from django.utils.text import capfirst, smart_split, unescape_string_literal
 from newsroom.fields import RichTextField
 from newsroom.widgets import RichTextEditor
 
-from .. import checklist, permissions, workflow, working_copy
+from .. import checklist, paging, permissions, workflow, working_copy
 from ..images import clean_upload
 from ..inbox import follow_headline
 from ..models import HOUSE_SECTIONS, Briefing, Citation, EditorsNote, QABlock, Section, Takeaway
@@ -473,8 +473,14 @@ class FollowsSearch(AutocompleteJsonView):
             found = found.filter(live_revision__headline__icontains=word.strip("\"'"))
         return found
 
-    def serialize_result(self, obj, to_field_name):
-        return {"id": str(obj.pk), "text": _follows_label(obj)}
+    def get(self, request, *args, **kwargs):
+        # As Django's view, but a page is read without counting every match (``paging``).
+        self.term, self.model_admin, self.source_field, _ = self.process_request(request)
+        if not self.has_perm(request):
+            raise PermissionDenied
+        page = paging.get_page(self.get_queryset(), request.GET.get("page"), self.paginate_by)
+        results = [{"id": str(obj.pk), "text": _follows_label(obj)} for obj in page]
+        return JsonResponse({"results": results, "pagination": {"more": page.has_next()}})
 
 
 @admin.register(Briefing)

@@ -215,3 +215,17 @@ def test_a_deep_page_shows_the_same_briefings_as_a_plain_slice(client):
     assert f'rel="next" href="?page={number + 1}"' in html
     last = client.get("/", {"page": number + 1})
     assert 'rel="next"' not in last.text and cards(last) == PAGE_SIZE  # the last, full page
+
+
+def test_the_search_for_an_original_pages_without_counting(client, editor):
+    load(25)
+    client.force_login(editor)
+    query = {"app_label": "briefings", "model_name": "briefing", "field_name": "follows"}
+    address = "/admin/briefings/briefing/follows/"
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(address, query).json()
+    assert len(first["results"]) == 20 and first["pagination"]["more"]
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    second = client.get(address, {**query, "page": 2}).json()
+    assert len(second["results"]) == 5 and not second["pagination"]["more"]
+    assert client.get(address, {**query, "page": "x"}).status_code == 404
