@@ -1,28 +1,36 @@
-"""Sitemaps for search engines: briefings (with their lead images), a Google News sitemap of
-the last two days' briefings, topics, outlets, authors and the explanatory pages.
+"""Sitemaps for search engines: briefings a month at a time (with their lead images), a
+Google News sitemap of the last two days' briefings, topics, outlets, authors and the
+explanatory pages.
 
 Every address is on ``settings.SITE_URL`` whatever host the request came to; ``lastmod``
 values carry the time (W3C datetime to the second, with the offset), and each section's
 latest one, for the index, comes from one aggregate query.
 """
 
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
-from django.db.models import Max, Q
-from django.shortcuts import render
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape
 
 from sources.models import Outlet
 
 from . import authors
 from .feeds import absolute
-from .models import Briefing, PublicNote, Topic
+from .models import Briefing, PublicNote, Revision, Topic
+from .templatetags.sitemap_dates import w3c
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 addresses per news sitemap
@@ -58,16 +66,30 @@ def _published_lastmods(briefings) -> dict:
 
 
 class BriefingSitemap(SiteSitemap):
+    """Published briefings with their lead images. The site's own sitemaps are a month each
+    (``MonthSitemap``), so a page never skips over the archive with an OFFSET."""
+
     limit = 5000
+
+    def briefings(self):
+        return Briefing.objects.published()
 
     def items(self):
         return (
-            Briefing.objects.published()
+            self.briefings()
             .select_related("live_revision")
             .only("slug", "published_at", "live_revision__created_at", "live_revision__lead_image")
             .with_noted_at()
             .order_by("-published_at", "-id")
         )
+
+    @cached_property
+    def _detail(self) -> str:
+        return reverse("briefings:detail", args=["-"]).removesuffix("-/")
+
+    def location(self, item: Briefing) -> str:
+        # Every briefing's address differs by its slug alone: reversed once, not per item.
+        return f"{self._detail}{item.slug}/"
 
     def lastmod(self, item: Briefing):
         return _latest(item.published_at, item.live_revision.created_at, item.noted_at)
@@ -76,13 +98,61 @@ class BriefingSitemap(SiteSitemap):
         return _image_url(item.live_revision.lead_image)
 
     def get_latest_lastmod(self):
-        return _latest(*_published_lastmods(Briefing.objects.published()).values())
+        return _latest(*_published_lastmods(self.briefings()).values())
 
     def get_urls(self, *args, **kwargs):
         urls = super().get_urls(*args, **kwargs)
         for url in urls:
             url["image"] = self.image(url["item"])
         return urls
+
+
+def month_briefings(start):
+    """The published briefings first published in the calendar month from ``start`` (in the
+    site's time zone), newest first, as (slug, published, revised, lead image, noted)."""
+    end = (start + timedelta(days=32)).replace(day=1)
+    return (
+        Briefing.objects.published()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .with_noted_at()
+        .order_by("-published_at", "-id")
+        .values_list(
+            "slug",
+            "published_at",
+            "live_revision__created_at",
+            "live_revision__lead_image",
+            "noted_at",
+        )
+    )
+
+
+def months() -> list[tuple]:
+    """(first instant, lastmod, briefings) of every month with published briefings, newest
+    first.
+
+    A month's lastmod is its latest publication, republication or dated note: three grouped
+    aggregates, the first read from the published-listing index alone. A first publication's
+    revision is frozen as it goes out, so only briefings published again (a live revision
+    after the first) are joined to their revisions."""
+    published = Briefing.objects.published()
+
+    def latest_by_month(queryset, month, latest) -> dict:
+        rows = queryset.annotate(month=TruncMonth(month)).values_list("month")
+        return dict(rows.annotate(latest=Max(latest)).order_by())
+
+    by_month = published.annotate(month=TruncMonth("published_at")).values_list("month")
+    first = {
+        month: (latest, count)
+        for month, latest, count in by_month.annotate(Max("published_at"), Count("pk")).order_by()
+    }
+    again = published.filter(live_revision__number__gt=1)
+    revised = latest_by_month(again, "published_at", "live_revision__created_at")
+    notes = PublicNote.objects.filter(kind__in=PublicNote.DATING, briefing__in=published)
+    noted = latest_by_month(notes, "briefing__published_at", "created_at")
+    return [
+        (month, _latest(latest, revised.get(month), noted.get(month)), count)
+        for month, (latest, count) in sorted(first.items(), reverse=True)
+    ]
 
 
 class NewsSitemap(BriefingSitemap):
@@ -114,21 +184,10 @@ class NewsSitemap(BriefingSitemap):
         return _latest(*_published_lastmods(self.briefings()).values())
 
 
-def _latest_by(field: str) -> dict:
-    """The latest publication time of the published briefings, by ``field`` of their live
-    revision (topic, outlet, byline user), in one query."""
-    rows = (
-        Briefing.objects.published()
-        .filter(**{f"live_revision__{field}__isnull": False})
-        .values_list(f"live_revision__{field}")
-        .annotate(latest=Max("published_at"))
-        .order_by()
-    )
-    return dict(rows)
-
-
 class _ListingSitemap(SiteSitemap):
-    """Pages that list published briefings: only those with one, dated by the latest."""
+    """Pages that list published briefings: only those with one, dated by the latest. Each
+    item's date is the newest published briefing filed under it, found by walking the
+    publish-time index from the newest (never by grouping every briefing)."""
 
     field = ""
 
@@ -136,19 +195,23 @@ class _ListingSitemap(SiteSitemap):
         raise NotImplementedError
 
     def items(self):
-        latest = _latest_by(self.field)
-        found = list(self.objects().filter(pk__in=latest))
-        for item in found:
-            item.sitemap_lastmod = latest[item.pk]
-        return found
+        newest = (
+            Briefing.objects.published()
+            .filter(**{f"live_revision__{self.field}": OuterRef("pk")})
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        found = self.objects().annotate(sitemap_lastmod=Subquery(newest))
+        return [item for item in found if item.sitemap_lastmod]
 
     def lastmod(self, item):
         return item.sitemap_lastmod
 
     def get_latest_lastmod(self):
+        # The newest such briefing, walking the index from the newest (not a Max over a join).
         field = f"live_revision__{self.field}__isnull"
         published = Briefing.objects.published().filter(**{field: False})
-        return published.aggregate(latest=Max("published_at"))["latest"]
+        return published.order_by("-published_at").values_list("published_at", flat=True).first()
 
 
 class TopicSitemap(_ListingSitemap):
@@ -172,7 +235,10 @@ class AuthorSitemap(_ListingSitemap):
     field = "byline"
 
     def objects(self):
-        return authors.with_published_briefings().order_by("slug")
+        # Users ever on a byline (an index lookup each); items() keeps those with a
+        # published briefing.
+        bylines = Revision.byline.through.objects.filter(user=OuterRef("pk"))
+        return get_user_model().objects.filter(Exists(bylines)).order_by("slug")
 
     def location(self, item) -> str:
         return authors.author_url(item)
@@ -195,7 +261,6 @@ class PageSitemap(SiteSitemap):
 
 SITEMAPS = {
     "news": NewsSitemap,
-    "briefings": BriefingSitemap,
     "topics": TopicSitemap,
     "outlets": OutletSitemap,
     "authors": AuthorSitemap,
@@ -206,19 +271,68 @@ TEMPLATES = {"news": "sitemaps/news.xml"}
 
 def sitemap(request, section):
     """One section's sitemap (``?p=`` for its further pages)."""
+    if section == "briefings":  # one file for every briefing, before sitemaps by month
+        return redirect("briefings:sitemap_index", permanent=True)
     template = TEMPLATES.get(section, "sitemaps/sitemap.xml")
     return sitemap_views.sitemap(request, SITEMAPS, section, template_name=template)
 
 
+URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+    'sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n'
+)
+
+
+def month(request, year, month):
+    """The briefings first published in ``year``-``month``, 5,000 a page (``?p=``); 404 for
+    a month without any, or a page past its end.
+
+    A month holds thousands of addresses: they are read as plain values and written out
+    directly (escaped), not through a model instance and a template loop each."""
+    year, month = int(year), int(month)
+    page = request.GET.get("p", "1")
+    if not (1 <= month <= 12 and 1970 <= year <= 9999) or not page.isdigit() or page == "0":
+        raise Http404("No such sitemap.")
+    start = (int(page) - 1) * BriefingSitemap.limit
+    if start > 10_000_000:
+        raise Http404("No such sitemap.")
+    first_day = timezone.make_aware(datetime(year, month, 1))
+    rows = month_briefings(first_day)[start : start + BriefingSitemap.limit]
+    detail = settings.SITE_URL + reverse("briefings:detail", args=["-"]).removesuffix("-/")
+    entries = []
+    for slug, published, revised, image, noted in rows:
+        entry = f"<url><loc>{escape(detail + slug)}/</loc>"
+        entry += f"<lastmod>{w3c(_latest(published, revised, noted))}</lastmod>"
+        if image:
+            entry += (
+                f"<image:image><image:loc>{escape(_image_url(image))}</image:loc></image:image>"
+            )
+        entries.append(entry + "</url>\n")
+    if not entries:
+        raise Http404("No briefings were published that month.")
+    body = URLSET + "".join(entries) + "</urlset>"
+    response = HttpResponse(body.encode(), content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
 def index(request):
-    """The sitemap index: every section (and each further page of a long one), on SITE_URL,
-    with its latest lastmod."""
+    """The sitemap index: every section (and each further page of a long one), and the
+    briefings a month at a time, newest first, on SITE_URL, with their latest lastmod."""
     entries = []
     for section, sitemap in SITEMAPS.items():
         sitemap = sitemap()
         location = settings.SITE_URL + reverse("briefings:sitemap", args=[section])
         lastmod = sitemap.get_latest_lastmod()
         entries.append((location, lastmod))
+        if section == "news":  # at most NEWS_LIMIT, one page; then the months
+            for start, latest, count in months():
+                name = f"{start:%Y}", f"{start:%m}"
+                address = settings.SITE_URL + reverse("briefings:sitemap_month", args=name)
+                entries.append((address, latest))
+                pages = range(2, math.ceil(count / BriefingSitemap.limit) + 1)
+                entries += [(f"{address}?p={page}", latest) for page in pages]
+            continue
         pages = sitemap.paginator.num_pages
         entries += [(f"{location}?p={page}", lastmod) for page in range(2, pages + 1)]
     context = {"entries": entries}

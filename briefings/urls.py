@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import path
+from django.urls import path, re_path
 
 from newsroom.cache import public_page
 
@@ -42,5 +42,10 @@ urlpatterns = [
     path("feed/", public_page(LatestBriefingsFeed()), name="rss"),
     path("feed/atom/", public_page(LatestBriefingsAtomFeed()), name="atom"),
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap_index"),
+    re_path(
+        r"^sitemap-briefings-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.xml$",
+        public_page(sitemaps.month),
+        name="sitemap_month",
+    ),
     path("sitemap-<section>.xml", public_page(sitemaps.sitemap), name="sitemap"),
 ]

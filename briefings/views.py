@@ -14,7 +14,7 @@ from newsroom.cache import public_page
 from newsroom.login_throttle import client_address
 from sources.models import Outlet
 
-from . import authors, diff, permissions, reports, search
+from . import authors, diff, paging, permissions, reports, search
 from . import history as briefing_history
 from .credits import credits_of
 from .followups import published_follow_ups
@@ -40,6 +40,11 @@ class BriefingList(ListView):
 
     def get_queryset(self):
         return Briefing.objects.for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's rows and one more, never a count of the listing (``paging``)."""
+        page = paging.get_page(queryset, self.request.GET.get(self.page_kwarg), page_size)
+        return (None, page, page.object_list, page.has_other_pages())
 
 
 class HomePage(BriefingList):
@@ -489,8 +494,8 @@ def corrections(request):
     """The public record: every correction, clarification, update and withdrawal of a
     briefing readers have seen, newest first, in strict date order.
 
-    The database sorts and pages the notes, with the headline each went out under, so a page
-    costs the same however long the record grows.
+    The database sorts and pages the notes, with the headline each went out under, without
+    counting them, so a page costs the same however long the record grows.
     """
     notes = (
         PublicNote.objects.visible()
@@ -505,7 +510,6 @@ def corrections(request):
         )
         .order_by("-created_at", "-id")
     )
-    paginator = Paginator(notes, CORRECTIONS_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {"notes": page.object_list, "page_obj": page, "paginator": paginator}
+    page = paging.get_page(notes, request.GET.get("page"), CORRECTIONS_PAGE_SIZE)
+    context = {"notes": page.object_list, "page_obj": page}
     return render(request, "briefings/corrections.html", context)

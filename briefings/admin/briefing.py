@@ -1,25 +1,30 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
-from django.db.models import F, Q
+from django.db import connection, models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Upper
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, JsonResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import capfirst, smart_split, unescape_string_literal
 
 from newsroom.fields import RichTextField
 from newsroom.widgets import RichTextEditor
 
-from .. import checklist, permissions, workflow
+from .. import checklist, paging, permissions, workflow, working_copy
 from ..images import clean_upload
 from ..inbox import follow_headline
 from ..models import HOUSE_SECTIONS, Briefing, Citation, EditorsNote, QABlock, Section, Takeaway
+from ..models.briefing import admin_search_text
 from ..snapshot import Snapshot
 from .desk import DeskAdminMixin
 from .workflow import WorkflowAdminMixin
@@ -72,6 +77,14 @@ class OrderedInlineFormSet(BaseInlineFormSet):
             rows = self.model.objects.filter(briefing=self.instance) if self.instance.pk else []
             self._rows = {str(row.pk): row for row in rows}
         return self._rows
+
+    def get_queryset(self):
+        # A briefing read with its parts (``working_copy.with_parts``) brings its rows along:
+        # the form and the checklist share them, instead of each reading the table.
+        if not hasattr(self, "_queryset") and working_copy.has_parts(self.instance):
+            accessor = self.fk.remote_field.get_accessor_name()
+            self._queryset = list(getattr(self.instance, accessor).all())
+        return super().get_queryset()
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -254,9 +267,21 @@ class BriefingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         show_limits(self)
+        staff = (
+            get_user_model()
+            .objects.filter(is_staff=True, is_active=True)
+            .order_by("display_name", "username")
+        )
         if "ai_checked_by" in self.fields:
-            checkers = get_user_model().objects.filter(is_staff=True, is_active=True)
-            self.fields["ai_checked_by"].queryset = checkers.order_by("username")
+            self.fields["ai_checked_by"].queryset = staff
+        people = [self.fields[n] for n in ("authors", "ai_checked_by") if n in self.fields]
+        if people and not self.is_bound:
+            # The byline and the AI checker offer the same people: read them once for both
+            # lists (a posted form is checked against each field's queryset, as ever).
+            users = list(staff)
+            for field in people:
+                blank = [("", field.empty_label)] if field.empty_label is not None else []
+                field.choices = blank + [(u.pk, field.label_from_instance(u)) for u in users]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         if "follows" in self.fields:
@@ -414,9 +439,55 @@ def conflict_message(briefing: Briefing):
     )
 
 
+class BriefingChangeList(ChangeList):
+    """Ties are broken by id in the direction of the sort (Django adds ``-pk`` whatever the
+    direction), so one (column, id) index serves a column sorted either way."""
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        first = ordering[0] if ordering else None
+        if ordering[-1:] == ["-pk"] and isinstance(first, str) and not first.startswith("-"):
+            ordering[-1] = "pk"
+        return ordering
+
+
+class FollowsWidget(AutocompleteSelect):
+    """The search box of the "Story thread" field: it asks ``FollowsSearch``."""
+
+    url_name = "%s:briefings_briefing_follows"
+
+
+class FollowsSearch(AutocompleteJsonView):
+    """The briefings a follow-up may follow, as readers know them: published, newest first,
+    found and labelled by their live headline (never a working copy's unpublished edits), for
+    anyone who may open briefings in the admin (published briefings are public)."""
+
+    def get_queryset(self):
+        found = (
+            Briefing.objects.published()
+            .select_related("live_revision")
+            .only("headline", "published_at", "live_revision", "live_revision__headline")
+            .order_by("-published_at", "-pk")
+        )
+        for word in smart_split(self.term):
+            found = found.filter(live_revision__headline__icontains=word.strip("\"'"))
+        return found
+
+    def get(self, request, *args, **kwargs):
+        # As Django's view, but a page is read without counting every match (``paging``).
+        self.term, self.model_admin, self.source_field, _ = self.process_request(request)
+        if not self.has_perm(request):
+            raise PermissionDenied
+        page = paging.get_page(self.get_queryset(), request.GET.get("page"), self.paginate_by)
+        results = [{"id": str(obj.pk), "text": _follows_label(obj)} for obj in page]
+        return JsonResponse({"results": results, "pagination": {"more": page.has_next()}})
+
+
 @admin.register(Briefing)
 class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     form = BriefingForm
+    # The list counts its rows once (for its pages), never the whole table again besides.
+    show_full_result_count = False
     list_display = [
         "headline",
         "topic",
@@ -428,6 +499,7 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
         "modified_at",
     ]
     list_filter = [
+        ("published_at", admin.DateFieldListFilter),
         "status",
         "has_unpublished_changes",
         "topic",
@@ -437,8 +509,12 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["topic"]
     search_fields = ["headline", "dek", "slug"]
-    date_hierarchy = "published_at"
+    # Publish time is a filter of fixed ranges (today, past 7 days, this month, this year),
+    # not a date hierarchy: that asked the database for every distinct year or month of the
+    # listed briefings on each page, running the list's search or filters once more.
     prepopulated_fields = {"slug": ["headline"]}
+    # The briefing a follow-up follows is picked by searching (FollowsWidget), not from a
+    # list of every published briefing.
     autocomplete_fields = ["source_item"]
     filter_horizontal = ["authors"]
     readonly_fields = ["status", "published_at"]
@@ -506,6 +582,33 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def live(self, obj):
         return obj.is_live
 
+    def get_urls(self):
+        search = FollowsSearch.as_view(admin_site=self.admin_site)
+        follows = path(
+            "follows/", self.admin_site.admin_view(search), name="briefings_briefing_follows"
+        )
+        return [follows, *super().get_urls()]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "follows":
+            kwargs["widget"] = FollowsWidget(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return BriefingChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL every word must be in the headline, dek or slug (any case), matched
+        through one trigram index; elsewhere Django's own search of the three fields."""
+        if connection.vendor != "postgresql":
+            return super().get_search_results(request, queryset, search_term)
+        queryset = queryset.alias(admin_haystack=admin_search_text())
+        for word in smart_split(search_term):
+            if word.startswith(('"', "'")) and word[0] == word[-1]:  # as Django reads quotes
+                word = unescape_string_literal(word)
+            queryset = queryset.filter(admin_haystack__contains=Upper(Value(word)))
+        return queryset, False
+
     # Permissions: the rules live in briefings.permissions; the admin only asks.
 
     def get_queryset(self, request):
@@ -518,6 +621,28 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or permissions.can_edit(request.user, obj))
+
+    def get_object(self, request, object_id, from_field=None):
+        """On a GET, the briefing with its parts, read once for the whole page (the form, its
+        formsets and the checklist); a POST reads it afresh where Django does."""
+        if request.method not in {"GET", "HEAD"}:
+            return super().get_object(request, object_id, from_field)
+        read = getattr(request, "_briefings_read", {})
+        key = (object_id, from_field)
+        if key not in read:
+            briefings = working_copy.with_parts(self.get_queryset(request))
+            field = (
+                Briefing._meta.pk if from_field is None else Briefing._meta.get_field(from_field)
+            )
+            try:
+                found = briefings.select_related("follows__live_revision").get(
+                    **{field.name: field.to_python(object_id)}
+                )
+            except (Briefing.DoesNotExist, ValidationError, ValueError):
+                found = None
+            read[key] = found
+            request._briefings_read = read
+        return read[key]
 
     def _visible(self, request, object_id) -> Briefing:
         """The briefing, or 404 when this user may not know it exists."""

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import checklist, diff, followups, permissions, workflow
+from .. import checklist, diff, followups, permissions, workflow, working_copy
 from ..inbox import CannotStartBriefing
 from ..models import Briefing, PreviewLink, Transition
 from ..snapshot import Snapshot
@@ -53,7 +53,11 @@ class WorkflowAdminMixin:
                 # describes the form as posted (BriefingAdmin.render_change_form).
                 "checklist": None
                 if request.method == "POST"
-                else workflow.publication_checklist(obj),
+                else (
+                    checklist.run(working_copy.snapshot(obj))
+                    if working_copy.has_parts(obj)  # read with its parts: no second read
+                    else workflow.publication_checklist(obj)
+                ),
                 "timeline": timeline,
                 "changes_request": last_request
                 if obj.status == Briefing.Status.CHANGES_REQUESTED

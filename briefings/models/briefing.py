@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +36,14 @@ def validate_ai_uses(value) -> None:
         )
 
 
+def admin_search_text():
+    """What the admin list's search looks in on PostgreSQL: headline, dek and slug as one
+    upper-case text, under a trigram index, so a search is one indexed match per word instead
+    of three case-insensitive scans of the table (``BriefingAdmin.get_search_results``)."""
+    text = Concat("headline", Value(" "), "dek", Value(" "), "slug", output_field=TextField())
+    return Upper(text)
+
+
 class BriefingQuerySet(models.QuerySet):
     def published(self, now=None):
         """Briefings a reader may see: those with a live revision whose publish time has come,
@@ -52,8 +62,14 @@ class BriefingQuerySet(models.QuerySet):
         on the public record (None without one)."""
         from .public_note import PublicNote
 
-        dating = Q(public_notes__kind__in=PublicNote.DATING)
-        return self.annotate(noted_at=models.Max("public_notes__created_at", filter=dating))
+        # A subquery per row (the notes' briefing index), not a join grouped by every column:
+        # grouping kept the database from stopping at a listing's first rows.
+        latest = (
+            PublicNote.objects.filter(briefing=models.OuterRef("pk"), kind__in=PublicNote.DATING)
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return self.annotate(noted_at=models.Subquery(latest))
 
     def for_listing(self):
         """Published briefings as listings show them: the live headline, dek and topic."""
@@ -237,14 +253,11 @@ class Briefing(models.Model):
         help_text="The person who checked the AI's work against the sources.",
     )
 
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
         null=True,
         blank=True,
-        db_index=True,
         help_text="Set on first publication; a future time schedules the briefing.",
     )
     live_revision = models.ForeignKey(
@@ -273,6 +286,31 @@ class Briefing(models.Model):
 
     class Meta:
         ordering = ["-modified_at"]
+        # The admin list's sort columns, each with the id that breaks ties (either direction
+        # is one index scan); listings read publish time and id. The admin's trigram search
+        # index is created on PostgreSQL only (migration 0023).
+        indexes = [
+            # What readers' listings walk: published briefings (by their live revision, not
+            # withdrawn; the publish time is the key) newest first, read from the index alone.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(live_revision__isnull=False) & ~Q(status="withdrawn"),
+                name="briefing_published_listing",
+            ),
+            GinIndex(
+                OpClass(admin_search_text(), name="gin_trgm_ops"), name="briefing_admin_search"
+            ),
+        ] + [
+            models.Index(fields=[name, "id"], name=f"briefing_{name}_id"[:30])
+            for name in (
+                "headline",
+                "status",
+                "has_unpublished_changes",
+                "work_type",
+                "published_at",
+                "modified_at",
+            )
+        ]
         permissions = [
             ("edit_others_briefing", "Can edit briefings written by others"),
             ("review_briefing", "Can request changes on briefings in review"),

@@ -3,6 +3,7 @@
 from xml.etree import ElementTree
 
 import pytest
+from django.utils import timezone
 
 from briefings import workflow
 from briefings.workflow import make_live
@@ -51,9 +52,10 @@ def test_sitemaps_list_published_briefings_only(client):
     draft = BriefingFactory()
 
     index = client.get("/sitemap.xml").text
-    briefings = client.get("/sitemap-briefings.xml").text
+    month = f"sitemap-briefings-{timezone.localtime(live.published_at):%Y-%m}.xml"
+    briefings = client.get(f"/{month}").text
 
-    assert "sitemap-briefings.xml" in index
+    assert month in index
     assert "sitemap-pages.xml" in index
     assert live.get_absolute_url() in briefings
     assert draft.get_absolute_url() not in briefings

@@ -17,6 +17,7 @@ from PIL import Image
 
 from briefings.models import Briefing, Revision
 from briefings.sitemaps import NEWS_LIMIT
+from briefings.templatetags.sitemap_dates import w3c
 from briefings.workflow import make_live
 from tests.factories import (
     BriefingFactory,
@@ -36,7 +37,15 @@ NS = {
     "image": "http://www.google.com/schemas/sitemap-image/1.1",
 }
 W3C_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
-SECTIONS = ["news", "briefings", "topics", "outlets", "authors", "pages"]
+SECTIONS = ["news", "briefings-{this_month}", "topics", "outlets", "authors", "pages"]
+
+
+def this_month() -> str:
+    return f"{timezone.localtime():%Y-%m}"
+
+
+def sections() -> list[str]:
+    return [section.format(this_month=this_month()) for section in SECTIONS]
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +85,7 @@ def test_the_index_names_every_section_on_site_url_with_lastmod_to_the_second(cl
     published(UserFactory(), source_item=SourceItemFactory())
     root = xml(client, "/sitemap.xml")
     assert root.tag == f"{{{NS['sm']}}}sitemapindex"
-    assert locs(root) == [f"{SITE}/sitemap-{section}.xml" for section in SECTIONS]
+    assert locs(root) == [f"{SITE}/sitemap-{section}.xml" for section in sections()]
     lastmods = [e.text for e in root.iterfind("sm:sitemap/sm:lastmod", NS)]
     assert len(lastmods) == 5  # every section but the explanatory pages
     assert all(W3C_SECONDS.match(value) for value in lastmods)
@@ -101,7 +110,7 @@ def test_briefings_are_listed_with_their_images_and_lastmod(client):
     without = published()
     BriefingFactory()  # a draft
 
-    root = xml(client, "/sitemap-briefings.xml")
+    root = xml(client, f"/sitemap-briefings-{this_month()}.xml")
     urls = {u.findtext("sm:loc", namespaces=NS): u for u in root.iterfind("sm:url", NS)}
 
     assert set(urls) == {f"{SITE}{b.get_absolute_url()}" for b in (with_image, without)}
@@ -183,7 +192,98 @@ def test_outlets_and_authors_with_published_briefings_are_listed(client):
 def test_every_section_is_on_site_url(client):
     topic = TopicFactory()
     published(UserFactory(), topic=topic, image=True, source_item=SourceItemFactory())
-    for section in SECTIONS:
+    for section in sections():
         root = xml(client, f"/sitemap-{section}.xml")
         assert locs(root) and all(loc.startswith(f"{SITE}/") for loc in locs(root))
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_briefings_are_in_the_sitemap_of_the_month_they_were_first_published(client):
+    now = timezone.localtime()
+    last_month = (now.replace(day=1) - timedelta(days=1)).replace(day=15, hour=12)
+    earlier = published(when=last_month - timedelta(days=62))
+    old = published(when=last_month)
+    new = published()
+    cache.clear()
+
+    root = xml(client, "/sitemap.xml")
+    months = [loc for loc in locs(root) if "/sitemap-briefings-" in loc]
+    assert months == [
+        f"{SITE}/sitemap-briefings-{when:%Y-%m}.xml"
+        for when in (now, last_month, last_month - timedelta(days=62))
+    ]  # newest first, one per month with a publication
+    for briefing, when in ((new, now), (old, last_month), (earlier, last_month - timedelta(62))):
+        urls = locs(xml(client, f"/sitemap-briefings-{when:%Y-%m}.xml"))
+        assert urls == [f"{SITE}{briefing.get_absolute_url()}"]
+
+
+def test_a_months_lastmod_follows_a_new_revision_or_a_correction(client, editor):
+    from briefings.workflow import add_correction
+
+    when = timezone.localtime() - timedelta(days=70)
+    briefing = published(when=when)
+    month = f"/sitemap-briefings-{when:%Y-%m}.xml"
+
+    def index_lastmod():
+        cache.clear()
+        root = xml(client, "/sitemap.xml")
+        [entry] = [
+            e
+            for e in root.iterfind("sm:sitemap", NS)
+            if month in e.findtext("sm:loc", namespaces=NS)
+        ]
+        return entry.findtext("sm:lastmod", namespaces=NS)
+
+    live = Revision.objects.filter(pk=briefing.live_revision_id)
+    live.update(created_at=when)  # frozen when it went out
+    first = index_lastmod()
+    assert first == w3c(when)
+    briefing.refresh_from_db()
+    make_live(briefing)  # published again: revision 2, dated three days ago
+    Revision.objects.filter(pk=briefing.live_revision_id).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    revised = index_lastmod()
+    assert revised > first
+    add_correction(editor, briefing, "correction", "<p>Fixed.</p>")
+    assert index_lastmod() > revised
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/sitemap-briefings-2019-01.xml",
+        "/sitemap-briefings-2026-13.xml",
+        "/sitemap-briefings-2026-1.xml",
+    ],
+)
+def test_a_month_without_briefings_or_not_a_month_is_not_found(client, address):
+    published()
+    assert client.get(address).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "2", "abc", "-1", "99999999"])
+def test_a_months_page_past_its_end_or_not_a_page_is_not_found(client, page):
+    published()
+    address = f"/sitemap-briefings-{this_month()}.xml"
+    assert client.get(address).status_code == 200
+    assert client.get(address, {"p": page}).status_code == 404
+
+
+def test_the_single_briefings_sitemap_of_old_sends_crawlers_to_the_index(client):
+    response = client.get("/sitemap-briefings.xml")
+    assert response.status_code == 301 and response["Location"] == "/sitemap.xml"
+
+
+def test_the_index_costs_the_same_queries_however_many_months_it_lists(
+    client, django_assert_num_queries
+):
+    published(UserFactory(), source_item=SourceItemFactory())
+    with CaptureQueriesContext(connection) as few:
+        client.get("/sitemap.xml")
+    for months in range(1, 6):
+        published(UserFactory(), when=timezone.now() - timedelta(days=31 * months))
+    cache.clear()
+    with django_assert_num_queries(len(few.captured_queries)):
+        root = xml(client, "/sitemap.xml")
+    assert len([loc for loc in locs(root) if "/sitemap-briefings-" in loc]) == 6

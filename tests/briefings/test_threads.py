@@ -8,6 +8,7 @@ from briefings.models import Briefing
 from briefings.snapshot import Snapshot
 from tests.factories import (
     BriefingFactory,
+    UserFactory,
     briefing_in_state,
     change_form_data,
     follow_up_of,
@@ -82,19 +83,51 @@ def admin_client(client, editor):
     return client
 
 
-def test_the_form_offers_published_briefings_only(admin_client, writer, editor):
+def test_the_form_offers_published_briefings_only(admin_client, client, writer, editor):
+    """The field searches (an autocomplete): the page lists no briefings, however many there
+    are, and the search finds published ones only, for anyone who may edit a briefing."""
     published = briefing_in_state("published", writer, editor, headline="Live story")
-    draft = briefing_in_state("draft", writer, editor, headline="Draft story")
-    withdrawn = briefing_in_state("withdrawn", writer, editor, headline="Gone story")
+    briefing_in_state("draft", writer, editor, headline="Draft story")
+    briefing_in_state("withdrawn", writer, editor, headline="Gone story")
     briefing = briefing_in_state("draft", writer, editor)
     html = admin_client.get(f"/admin/briefings/briefing/{briefing.pk}/change/").text
     field = html[html.index('name="follows"') : html.index("</select>", html.index('"follows"'))]
-    assert f'value="{published.pk}"' in field and "Live story" in field
-    assert f'value="{draft.pk}"' not in field
-    assert f'value="{withdrawn.pk}"' not in field
+    assert "admin-autocomplete" in field and f'value="{published.pk}"' not in field
+    assert 'data-ajax--url="/admin/briefings/briefing/follows/"' in field
     # a new briefing made in a pop-up could not be followed: no add or change links
     assert 'id="add_id_follows"' not in html and 'id="change_id_follows"' not in html
     assert 'id="add_id_topic"' in html
+
+    other_writer = UserFactory(role="Writers")  # sees only their own briefings in the list
+    query = {"app_label": "briefings", "model_name": "briefing", "field_name": "follows"}
+    for person in (editor, other_writer):
+        client.force_login(person)
+        response = client.get("/admin/briefings/briefing/follows/", {**query, "term": "story"})
+        found = response.json()["results"]
+        assert [r["id"] for r in found] == [str(published.pk)], person
+
+
+def test_the_search_for_an_original_reads_live_headlines_only(client, writer, editor):
+    """A live briefing's unpublished edit is neither searched nor shown to whoever searches."""
+    original = briefing_in_state("published", writer, editor, headline="Live story")
+    Briefing.objects.filter(pk=original.pk).update(headline="Secret draft story")
+    client.force_login(UserFactory(role="Writers"))
+    query = {"app_label": "briefings", "model_name": "briefing", "field_name": "follows"}
+
+    def search(term):
+        return client.get("/admin/briefings/briefing/follows/", {**query, "term": term}).json()
+
+    assert search("secret")["results"] == []
+    [result] = search("live")["results"]
+    assert result["text"].startswith("Live story (") and "Secret" not in result["text"]
+
+
+def test_the_form_shows_the_original_it_follows_by_its_live_headline(admin_client, writer, editor):
+    original = briefing_in_state("published", writer, editor, headline="Live story")
+    briefing = follow_up_of(original, writer, editor, state="draft")
+    html = admin_client.get(f"/admin/briefings/briefing/{briefing.pk}/change/").text
+    field = html[html.index('name="follows"') : html.index("</select>", html.index('"follows"'))]
+    assert f'<option value="{original.pk}" selected>Live story (' in field
 
 
 def test_the_form_saves_a_published_original(admin_client, writer, editor):

@@ -1,0 +1,72 @@
+"""Pages of a long listing, read without counting it.
+
+Django's paginator counts every row to know the number of pages; over all published
+briefings that ``COUNT(*)`` grows with the archive on every request. A listing here reads its
+page's rows and one more instead: the extra row says whether there is an older page, and the
+page number in the address (``?page=N``) is all that is needed for the newer one. Templates
+show "Newer" and "Older" links and the page's number, never a total.
+"""
+
+from django.http import Http404
+
+# Past this, a page number is not a page of ours (and no database is asked to skip so far).
+MAX_PAGE = 100_000
+# From this many rows in, a page first finds its rows' ids (skipping index entries only,
+# without joining every skipped row to its revision and topic), then reads those rows.
+DEEP = 600
+
+
+class Page:
+    """One page of a listing: its rows and whether pages come before and after it."""
+
+    def __init__(self, rows: list, number: int, size: int):
+        self.number = number
+        self.object_list = rows[:size]
+        self._has_next = len(rows) > size
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def page_number(value) -> int:
+    """The page a ``?page=`` value asks for (1 when absent); 404 for anything else."""
+    if value in (None, ""):
+        return 1
+    text = str(value)
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+        raise Http404("No such page.")
+    return int(text)
+
+
+def get_page(queryset, value, size: int) -> Page:
+    """Page ``value`` of ``queryset`` (ordered), ``size`` rows at a time, in one query (two
+    deep in the listing). A page past the end is a 404; the first page may be empty."""
+    number = page_number(value)
+    start = (number - 1) * size
+    if start < DEEP:
+        rows = list(queryset[start : start + size + 1])
+    else:
+        ids = list(queryset.values_list("pk", flat=True)[start : start + size + 1])
+        found = queryset.in_bulk(ids)
+        rows = [found[pk] for pk in ids if pk in found]
+    if not rows and number > 1:
+        raise Http404("No such page.")
+    return Page(rows, number, size)
