@@ -68,9 +68,24 @@ worker: install
 	@mkdir -p var
 	$(DEMO_ENV) $(BIN)/python manage.py worker
 
-# Benchmarks print figures (see docs/performance.md); they use DATABASE_URL, PostgreSQL ideally.
+# Benchmarks print figures (docs/performance.md, with what each measures). Each makes its own
+# throw-away PostgreSQL database at 127.0.0.1:5432 (and Redis, gunicorn, nginx where it needs
+# them) and drops it at the end; render, pages and api need wrk, pages needs nginx too
+# (apt-get install -y wrk nginx). All of them take about half an hour, most of it loading
+# 100,000 briefings for scale: `make bench BENCHES="render pages"` runs some, and
+# SCALE_ARGS="--count 10000" a smaller scale.
+BENCHES ?= ingest_feed render pages api load scale
+SCALE_ARGS ?=
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_ingest
 bench: install
-	$(TEST_ENV) $(BIN)/python bench/ingest_feed.py
+	@set -e; for bench in $(BENCHES); do \
+		echo "== bench/$$bench.py"; \
+		case $$bench in \
+			ingest_feed) DATABASE_URL=$(BENCH_DATABASE_URL) $(TEST_ENV) $(BIN)/python bench/ingest_feed.py ;; \
+			scale) $(BIN)/python bench/scale.py $(SCALE_ARGS) ;; \
+			*) $(BIN)/python bench/$$bench.py ;; \
+		esac; \
+	done
 
 clean:
 	rm -rf $(VENV) var

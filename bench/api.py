@@ -1,7 +1,7 @@
 """Throughput of the content API beside the HTML pages it mirrors, and each one's queries.
 
     .venv/bin/python bench/api.py [--rounds 3] [--seconds 3] [--briefings 40] [--port 8240]
-        [--database-url postgres://postgres@127.0.0.1:5432/wt_api_bench]
+        [--database-url postgres://postgres@127.0.0.1:5432/bench_api]
 
 Creates the database named in --database-url (it refuses one that exists, and drops it at the
 end), migrates it, loads the demo newsroom and --briefings more briefings published through
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--briefings", type=int, default=40)
     parser.add_argument("--port", type=int, default=8240)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/wt_api_bench")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_api")
     args = parser.parse_args()
     if not port_is_free(args.port):
         sys.exit(f"Port {args.port} is in use; choose another with --port.")

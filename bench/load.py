@@ -1,7 +1,7 @@
 """Load test: two gunicorn instances on one PostgreSQL and Redis, readers and publishing at once.
 
     .venv/bin/python bench/load.py [--seconds 60] [--stop-redis-at [SECONDS]]
-        [--database-url postgres://postgres@127.0.0.1:5432/wt_d_load] [--ports 8131,8132]
+        [--database-url postgres://postgres@127.0.0.1:5432/bench_load] [--ports 8131,8132]
         [--readers 8] [--publishers 2] [--correctors 1] [--briefings 20]
 
 Creates the database named in --database-url (it refuses one that exists, and drops it at the
@@ -548,7 +548,7 @@ def main() -> None:
         metavar="SECONDS",
         help="kill Redis this many seconds in (half-way without a number)",
     )
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/wt_d_load")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_load")
     parser.add_argument("--ports", default="8131,8132", help="the two gunicorn instances' ports")
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--publishers", type=int, default=2)

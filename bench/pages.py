@@ -1,7 +1,7 @@
 """Written pages served by nginx against a plain file, and against Django with and without Redis.
 
     .venv/bin/python bench/pages.py [--rounds 3] [--seconds 5] [--ports 8230-8236]
-        [--database-url postgres://postgres@127.0.0.1:5432/test_wt_pages_bench]
+        [--database-url postgres://postgres@127.0.0.1:5432/bench_pages]
         [--freshness-seconds 20]
 
 Creates the database named in --database-url (it refuses one that exists, and drops it at the
@@ -226,9 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/test_wt_pages_bench"
-    )
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_pages")
     parser.add_argument("--ports", default="8230-8236", help="seven ports, first-last")
     parser.add_argument(
         "--freshness-seconds", type=float, default=20, help="readers against corrections"

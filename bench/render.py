@@ -10,6 +10,10 @@ gunicorn instances (2 sync workers each, production settings, DEBUG off): one wi
 (Redis). Both also serve ``/bench/bare/``, a view that returns the page's bytes and does
 nothing else, behind the same middleware.
 
+With ``--instances N`` (N > 1), each of the two set-ups is N gunicorn instances behind one
+nginx (round robin; the way a newsroom outgrowing one instance runs, sharing PostgreSQL and
+Redis), and every rate, the bare view's too, is measured through nginx.
+
 Each round runs ``wrk -t2 -c8`` for --seconds on the bare view, the uncached page and the
 cached page, one after the other, and takes each page's rate as a ratio to the bare view's in
 that round: the machine is shared and noisy, so only figures measured side by side are
@@ -26,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from load import (
@@ -55,6 +60,48 @@ def start_gunicorn(port: int, env: dict, log: Path) -> subprocess.Popen:
         cwd=ROOT,
         env={**env, "PYTHONPATH": f"{Path(__file__).parent}:{ROOT}"},
         stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+NGINX_CONFIG = """
+daemon off;
+worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {workdir}/nginx-body;
+    proxy_temp_path {workdir}/nginx-proxy;
+    {servers}
+}}
+"""
+NGINX_SERVER = """
+    upstream set{port} {{ {upstreams} keepalive 16; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://set{port};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+        }}
+    }}
+"""
+
+
+def start_nginx(workdir: Path, front: dict[int, list[int]]) -> subprocess.Popen:
+    """nginx on each port of ``front``, round robin over the instances' ports it lists."""
+    servers = "".join(
+        NGINX_SERVER.format(port=port, upstreams=" ".join(f"server 127.0.0.1:{p};" for p in back))
+        for port, back in front.items()
+    )
+    (workdir / "nginx.conf").write_text(NGINX_CONFIG.format(workdir=workdir, servers=servers))
+    return subprocess.Popen(
+        ["nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf")],
+        stdout=(workdir / "nginx.log").open("w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -101,12 +148,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_render")
-    parser.add_argument("--ports", default="8141,8142", help="uncached and cached instances")
+    parser.add_argument("--ports", default="8141,8142", help="uncached and cached set-ups")
+    parser.add_argument("--instances", type=int, default=1, help="gunicorn instances per set-up")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("The bench needs wrk (apt-get install wrk).")
+    if not shutil.which("wrk") or (args.instances > 1 and not shutil.which("nginx")):
+        sys.exit("The bench needs wrk, and nginx for --instances (apt-get install wrk nginx).")
     ports = [int(port) for port in args.ports.split(",")]
-    if busy := [port for port in ports if not port_is_free(port)]:
+    # Behind nginx, each set-up's instances listen on ports counted up from the set-up's + 100.
+    backs = {
+        port: [port + 100 + 10 * n for n in range(args.instances)] if args.instances > 1 else []
+        for port in ports
+    }
+    every = ports + [back for group in backs.values() for back in group]
+    if busy := [port for port in every if not port_is_free(port)]:
         sys.exit(f"Port {busy[0]} is in use; choose others with --ports.")
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-render-"))
@@ -128,10 +182,15 @@ def main() -> None:
         body.write_text(html, encoding="utf-8")
         env["BENCH_BARE_BODY"] = str(body)
         for port, cache_url in zip(ports, ("dummycache://", redis_url), strict=True):
-            log = workdir / f"gunicorn-{port}.log"
-            servers.append(start_gunicorn(port, {**env, "CACHE_URL": cache_url}, log))
-        for server, port in zip(servers, ports, strict=True):
-            wait_until_serving(server, port)
+            for instance in backs[port] or [port]:
+                log = workdir / f"gunicorn-{instance}.log"
+                server = start_gunicorn(instance, {**env, "CACHE_URL": cache_url}, log)
+                servers.append(server)
+                wait_until_serving(server, instance)
+        if args.instances > 1:
+            servers.append(start_nginx(workdir, backs))
+            time.sleep(1)
+        for port in ports:
             assert fetch(port, BARE_PATH) == (200, html), "the bare view sends other bytes"
 
         uncached_port, cached_port = ports
@@ -147,7 +206,14 @@ def main() -> None:
             ratios["cached"].append(cached / bare)
 
         print(f"Page: {path} ({len(html.encode()):,} bytes), {queries} queries uncached")
-        print(f"{args.rounds} rounds of wrk -t2 -c8 -d{args.seconds}s; gunicorn, 2 sync workers")
+        setup = (
+            f"{args.instances} gunicorn instances behind nginx"
+            if args.instances > 1
+            else "gunicorn"
+        )
+        print(
+            f"{args.rounds} rounds of wrk -t2 -c8 -d{args.seconds}s; {setup}, 2 sync workers each"
+        )
         print(f"{'':10} {'median req/s':>13} {'ratio to bare (median, range)':>32} {'target':>7}")
         for name in ("bare", "uncached", "cached"):
             line = f"{name:10} {statistics.median(rates[name]):13.0f}"

@@ -1,7 +1,7 @@
 """Benchmark: the public pages, sitemaps and the admin's briefing list at newsroom scale.
 
     .venv/bin/python bench/scale.py [--count 100000] [--rounds 20]
-        [--database-url postgres://postgres@127.0.0.1:5432/wt_scale_bench] [--reuse] [--keep]
+        [--database-url postgres://postgres@127.0.0.1:5432/bench_scale] [--reuse] [--keep]
 
 Creates the PostgreSQL database named in --database-url (it refuses one that exists), migrates
 it, loads --count published briefings with ``manage.py load_briefings`` (as publishing makes
@@ -248,9 +248,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/wt_scale_bench"
-    )
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_scale")
     parser.add_argument("--reuse", action="store_true", help="measure an existing database")
     parser.add_argument("--keep", action="store_true", help="keep the database made")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
