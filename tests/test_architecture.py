@@ -3,6 +3,7 @@ app, sources knows nothing of briefings, and only the snapshot module reads what
 stores."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,3 +45,20 @@ def test_only_the_snapshot_module_reads_a_revisions_stored_data():
             if isinstance(node, ast.Attribute) and node.attr == "data":
                 owner = ast.unparse(node.value)
                 assert "revision" not in owner.lower(), f"{path}: {ast.unparse(node)}"
+
+
+def test_every_transactional_test_restores_the_database_it_found():
+    """A test with ``transaction=True`` ends by emptying the tables, after which Django
+    recreates content types and permissions; a later test with ``serialized_rollback=True``
+    then loads them again and fails on a duplicate (it took 61 tests down once). So every
+    transactional test here asks for ``serialized_rollback=True`` too."""
+    tests = Path(__file__).parent
+    markers = re.compile(r"django_db\(([^)]*)\)")
+    offenders = [
+        f"{path.relative_to(tests)}: {marker.group(0)}"
+        for path in tests.rglob("*.py")
+        for marker in markers.finditer(path.read_text())
+        if "transaction=True" in marker.group(1)
+        and "serialized_rollback=True" not in marker.group(1)
+    ]
+    assert offenders == []

@@ -8,7 +8,10 @@ import pytest
 
 from tests.factories import standards
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 WATCH_VIOLATIONS = """
 window.__violations = [];
