@@ -17,7 +17,7 @@ It refuses a database that already holds briefings (a real newsroom) unless told
 """
 
 import random
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import timedelta
 from itertools import accumulate
 
@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from briefings import search, working_copy
+from briefings.credits import Credits, credits_for
 from briefings.models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -254,6 +255,11 @@ class Command(BaseCommand):
                     standards=self.standards,
                     data=page.dump(),
                     search_document=document,
+                    # What the editor's approval writes (credits.record_credits): the log
+                    # below holds the publication alone.
+                    credits=asdict(
+                        Credits(writers=page.byline_names, approver=self.editor.public_name)
+                    ),
                     **page.listing_columns(),
                 )
                 revisions.append(revision)
@@ -299,6 +305,12 @@ class Command(BaseCommand):
         expected = Snapshot.of(Briefing.objects.get(pk=briefing.pk))
         if revision.snapshot != expected or revision.search_document != search.document(expected):
             raise CommandError("A loaded revision differs from what publishing would store.")
+        credits = asdict(credits_for(briefing, expected))
+        if revision.credits != {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in credits.items()
+        }:
+            raise CommandError("A loaded revision's credits differ from what approval would store.")
 
     def add_corrections(self, briefings: list, live: dict) -> None:
         now = timezone.now()
