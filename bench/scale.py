@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from load import create_database, drop_database, maintenance_connection
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -59,42 +61,10 @@ def environment(database_url: str, static_root: str) -> dict:
     }
 
 
-def maintenance_connection(database_url: str):
-    import psycopg
-
-    parts = urlsplit(database_url)
-    return psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 def database_exists(database_url: str) -> bool:
     name = urlsplit(database_url).path.lstrip("/")
     with maintenance_connection(database_url) as conn:
         return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
-
-
-def create_database(database_url: str) -> None:
-    from psycopg import sql
-
-    name = urlsplit(database_url).path.lstrip("/")
-    with maintenance_connection(database_url) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(database_url: str) -> None:
-    from psycopg import sql
-
-    name = urlsplit(database_url).path.lstrip("/")
-    with maintenance_connection(database_url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def bare(request):

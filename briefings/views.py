@@ -497,19 +497,7 @@ def corrections(request):
     The database sorts and pages the notes, with the headline each went out under, without
     counting them, so a page costs the same however long the record grows.
     """
-    notes = (
-        PublicNote.objects.visible()
-        .select_related("briefing", "revision")
-        .only(
-            "kind",
-            "body",
-            "created_at",
-            "briefing__slug",
-            "briefing__status",
-            "revision__headline",
-        )
-        .order_by("-created_at", "-id")
-    )
+    notes = PublicNote.objects.for_log().order_by("-created_at", "-id")
     page = paging.get_page(notes, request.GET.get("page"), CORRECTIONS_PAGE_SIZE)
     context = {"notes": page.object_list, "page_obj": page}
     return render(request, "briefings/corrections.html", context)

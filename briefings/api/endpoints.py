@@ -371,18 +371,7 @@ def list_corrections(
 ):
     """Notes on the public record of briefings readers have seen, newest first; a withdrawn
     briefing's notes name it by the headline it went out under, as the page does."""
-    notes = (
-        PublicNote.objects.visible()
-        .select_related("briefing", "revision")
-        .only(
-            "kind",
-            "body",
-            "created_at",
-            "briefing__slug",
-            "briefing__status",
-            "revision__headline",
-        )
-    )
+    notes = PublicNote.objects.for_log()
     items, next_cursor = CORRECTION_ORDER.page(notes, cursor, limit)
     _last_modified(response, *(n.created_at for n in items))
     return {

@@ -33,6 +33,22 @@ class PublicNoteQuerySet(models.QuerySet):
             briefing__published_at__lte=now or timezone.now(),
         )
 
+    def for_log(self):
+        """``visible`` notes as the corrections log shows them (the page and the API): each
+        with its briefing's address and state and the headline it went out under."""
+        return (
+            self.visible()
+            .select_related("briefing", "revision")
+            .only(
+                "kind",
+                "body",
+                "created_at",
+                "briefing__slug",
+                "briefing__status",
+                "revision__headline",
+            )
+        )
+
 
 class PublicNote(models.Model):
     class Kind(models.TextChoices):
