@@ -34,7 +34,7 @@ from load import (  # noqa: E402 (the bench folder is not a package)
     create_database,
     drop_database,
     free_port,
-    manage,
+    load_demo,
     port_is_free,
     server_environment,
     slug,
@@ -109,9 +109,7 @@ def main() -> None:
     redis = server = None
     try:
         redis = start_redis(redis_port, workdir / "redis.log")
-        manage(env, "migrate", "--noinput")
-        manage({**env, "DEMO_MODE": "true"}, "seed_demo")
-        manage(env, "collectstatic", "--noinput")
+        load_demo(env)
 
         import django
 

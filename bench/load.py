@@ -134,6 +134,14 @@ def manage(env: dict, *args: str) -> None:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
+def load_demo(env: dict) -> None:
+    """Migrate the bench's database, load the demo newsroom and collect static files, as a
+    deployment would before serving (seed_demo runs only in demo mode)."""
+    manage(env, "migrate", "--noinput")
+    manage({**env, "DEMO_MODE": "true"}, "seed_demo")
+    manage(env, "collectstatic", "--noinput")
+
+
 def start_redis(port: int, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         ["redis-server", "--bind", "127.0.0.1", "--port", str(port)]
@@ -572,9 +580,7 @@ def main() -> None:
     redis, servers, passed = None, [], False
     try:
         redis = start_redis(redis_port, workdir / "redis.log")
-        manage(env, "migrate", "--noinput")
-        manage({**env, "DEMO_MODE": "true"}, "seed_demo")
-        manage(env, "collectstatic", "--noinput")
+        load_demo(env)
 
         import django
 

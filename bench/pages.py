@@ -44,7 +44,7 @@ from load import (  # noqa: E402  (the load bench's process helpers)
     ROOT,
     create_database,
     drop_database,
-    manage,
+    load_demo,
     port_is_free,
     server_environment,
     start_gunicorn,
@@ -257,9 +257,7 @@ def main() -> None:
     processes, passed = [], False
     try:
         processes.append(start_redis(ports["redis"], workdir / "redis.log"))
-        manage(env, "migrate", "--noinput")
-        manage({**env, "DEMO_MODE": "true"}, "seed_demo")
-        manage(env, "collectstatic", "--noinput")
+        load_demo(env)
 
         import django
 

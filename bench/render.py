@@ -40,7 +40,7 @@ from load import (
     drop_database,
     fetch,
     free_port,
-    manage,
+    load_demo,
     port_is_free,
     server_environment,
     start_redis,
@@ -171,9 +171,7 @@ def main() -> None:
     redis, servers, passed = None, [], False
     try:
         redis = start_redis(redis_port, workdir / "redis.log")
-        manage(env, "migrate", "--noinput")
-        manage({**env, "DEMO_MODE": "true"}, "seed_demo")
-        manage(env, "collectstatic", "--noinput")
+        load_demo(env)
         path, queries = richest_briefing(env)
 
         # Every process sends the page's own bytes from the bare view.
