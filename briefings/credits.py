@@ -6,7 +6,7 @@ approved by the editor whose publication (or schedule) made the live revision li
 log up to that approval counts: later transitions concern changes readers do not see yet.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .models import Briefing, Transition
 from .snapshot import Snapshot
@@ -21,6 +21,22 @@ class Credits:
     writers: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     approver: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Credits":
+        """Credits as ``as_json`` stored them on a revision."""
+        return cls(
+            writers=tuple(data.get("writers", ())),
+            editors=tuple(data.get("editors", ())),
+            approver=data.get("approver", ""),
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "writers": list(self.writers),
+            "editors": list(self.editors),
+            "approver": self.approver,
+        }
 
     def __bool__(self) -> bool:
         return bool(self.writers or self.editors or self.approver)
@@ -48,15 +64,13 @@ def credits_of(briefing: Briefing, revision) -> Credits:
     """The credits of ``briefing``'s live ``revision``: as written when it was approved, or
     for one made live without an approval, read from the log now."""
     if revision.credits is not None:
-        return Credits(
-            **{key: tuple(v) if isinstance(v, list) else v for key, v in revision.credits.items()}
-        )
+        return Credits.from_json(revision.credits)
     return credits_for(briefing, revision.snapshot)
 
 
 def record_credits(briefing: Briefing, revision) -> None:
     """Write the credits of ``revision``, just approved (made live), on it."""
-    revision.credits = asdict(credits_for(briefing, revision.snapshot))
+    revision.credits = credits_for(briefing, revision.snapshot).as_json()
     revision.save(update_fields=["credits"])
 
 

@@ -17,7 +17,7 @@ It refuses a database that already holds briefings (a real newsroom) unless told
 """
 
 import random
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import timedelta
 from itertools import accumulate
 
@@ -257,9 +257,9 @@ class Command(BaseCommand):
                     search_document=document,
                     # What the editor's approval writes (credits.record_credits): the log
                     # below holds the publication alone.
-                    credits=asdict(
-                        Credits(writers=page.byline_names, approver=self.editor.public_name)
-                    ),
+                    credits=Credits(
+                        writers=tuple(page.byline_names), approver=self.editor.public_name
+                    ).as_json(),
                     **page.listing_columns(),
                 )
                 revisions.append(revision)
@@ -305,11 +305,7 @@ class Command(BaseCommand):
         expected = Snapshot.of(Briefing.objects.get(pk=briefing.pk))
         if revision.snapshot != expected or revision.search_document != search.document(expected):
             raise CommandError("A loaded revision differs from what publishing would store.")
-        credits = asdict(credits_for(briefing, expected))
-        if revision.credits != {
-            key: list(value) if isinstance(value, tuple) else value
-            for key, value in credits.items()
-        }:
+        if Credits.from_json(revision.credits) != credits_for(briefing, expected):
             raise CommandError("A loaded revision's credits differ from what approval would store.")
 
     def add_corrections(self, briefings: list, live: dict) -> None:
