@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from newsroom.cache import CACHE_ERRORS
+from newsroom.cache import CACHE_ERRORS, count_hit
 
 from . import notifications, permissions, workflow
 from .models import Briefing, ErrorReport, PublicNote
@@ -39,14 +39,8 @@ def throttled(address: str | None) -> bool:
 
 
 def _count(address: str | None) -> None:
-    key = _throttle_key(address)
-    try:
-        if not cache.add(key, 1, WINDOW_SECONDS):
-            cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, WINDOW_SECONDS)
-    except CACHE_ERRORS as error:
-        logger.warning("Cache unavailable, error report not counted: %s", error)
+    if count_hit(_throttle_key(address), WINDOW_SECONDS) is None:
+        logger.warning("Cache unavailable, error report not counted.")
 
 
 def file_report(report: ErrorReport, address: str | None) -> ErrorReport:

@@ -160,6 +160,21 @@ def _one_body(response):
     return response
 
 
+def count_hit(key: str, window_seconds: int) -> int | None:
+    """Count one hit on ``key`` (a throttle's, for a client address) and return the hits so
+    far in its window, or None when the cache cannot be reached: throttles are a guard, not a
+    dependency, and let requests through then (the caller logs it)."""
+    try:
+        if cache.add(key, 1, window_seconds):
+            return 1
+        return cache.incr(key)
+    except ValueError:  # the key expired between add and incr: a new window
+        cache.add(key, 1, window_seconds)
+        return 1
+    except CACHE_ERRORS:
+        return None
+
+
 def clear_public_pages_on_commit(**kwargs) -> None:
     """Signal receiver: clear public pages once the change that fired it is committed."""
     transaction.on_commit(clear_public_pages)

@@ -10,12 +10,11 @@ from functools import wraps
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
-from newsroom.cache import CACHE_ERRORS, public_page
+from newsroom.cache import count_hit, public_page
 from newsroom.login_throttle import client_address
 
 logger = logging.getLogger(__name__)
@@ -78,12 +77,9 @@ def retry_after(request) -> int | None:
     now = time.time()
     window = int(now // RATE_WINDOW_SECONDS)
     key = f"api-rate:{client_address(request) or 'unknown'}:{window}"
-    try:
-        count = 1 if cache.add(key, 1, RATE_WINDOW_SECONDS + 1) else cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    except CACHE_ERRORS as error:
-        logger.warning("Cache unavailable, API requests not rate limited: %s", error)
+    count = count_hit(key, RATE_WINDOW_SECONDS + 1)
+    if count is None:
+        logger.warning("Cache unavailable, API requests not rate limited.")
         return None
     if count <= limit:
         return None
