@@ -241,19 +241,25 @@ class Snapshot:
     @classmethod
     def of(cls, briefing: Briefing) -> Snapshot:
         """The working copy of ``briefing`` as it is in the database now."""
-        item = briefing.source_item
         parts = {
-            name: tuple(
-                _item(kind, vars(row))
-                for row in model.objects.filter(briefing=briefing).order_by("position")
-            )
-            for name, (model, kind) in PARTS.items()
+            name: model.objects.filter(briefing=briefing).order_by("position", "pk")
+            for name, (model, _) in PARTS.items()
         }
+        return cls.from_rows(briefing, briefing.source_item, briefing.authors.order_by("pk"), parts)
+
+    @classmethod
+    def from_rows(cls, briefing: Briefing, item, byline, parts) -> Snapshot:
+        """The working copy of ``briefing`` from its rows at hand: ``item`` its source item
+        (with ``outlet``) or None, ``byline`` its users in order, ``parts`` each part's rows
+        (by the snapshot's part name) in order."""
         return cls(
             **_fields_of(briefing),
-            byline=tuple(Person(u.pk, u.public_name) for u in briefing.authors.order_by("pk")),
+            byline=tuple(Person(user.pk, user.public_name) for user in byline),
             source=item and _source_of(item),
-            **parts,
+            **{
+                name: tuple(_item(kind, vars(row)) for row in parts[name])
+                for name, (_, kind) in PARTS.items()
+            },
         )
 
     @classmethod

@@ -10,7 +10,7 @@ has just written the same way.
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
-from .snapshot import PARTS, Person, Snapshot, _fields_of, _item, _source_of
+from .snapshot import PARTS, Snapshot
 
 
 def _accessor(model) -> str:
@@ -43,12 +43,4 @@ def snapshot(briefing, item=None, byline=None, parts=None) -> Snapshot:
         parts = {
             name: getattr(briefing, _accessor(model)).all() for name, (model, _) in PARTS.items()
         }
-    return Snapshot(
-        **_fields_of(briefing),
-        byline=tuple(Person(user.pk, user.public_name) for user in byline),
-        source=_source_of(item),
-        **{
-            name: tuple(_item(kind, vars(row)) for row in parts[name])
-            for name, (_, kind) in PARTS.items()
-        },
-    )
+    return Snapshot.from_rows(briefing, item, byline, parts)
