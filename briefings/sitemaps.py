@@ -168,7 +168,9 @@ class NewsSitemap(BriefingSitemap):
         return Briefing.objects.published().filter(published_at__gte=since)
 
     def items(self):
-        return (
+        # At most NEWS_LIMIT rows, all on the sitemap's one page: read as a list, so that its
+        # paginator counts the list instead of running a COUNT first.
+        return list(
             self.briefings()
             .select_related("live_revision")
             .only(

@@ -287,3 +287,18 @@ def test_the_index_costs_the_same_queries_however_many_months_it_lists(
     with django_assert_num_queries(len(few.captured_queries)):
         root = xml(client, "/sitemap.xml")
     assert len([loc for loc in locs(root) if "/sitemap-briefings-" in loc]) == 6
+
+
+def test_the_news_sitemap_reads_its_items_once_without_counting(client):
+    """At most 1,000 rows, all on the one page: counting them first is a statement wasted."""
+    now = timezone.now()
+    for hours in (1, 2, 3):
+        published(when=now - timedelta(hours=hours))
+
+    with CaptureQueriesContext(connection) as queries:
+        root = xml(client, "/sitemap-news.xml")
+
+    assert len(root.findall("sm:url", NS)) == 3
+    briefing_reads = [q["sql"] for q in queries if '"briefings_briefing"' in q["sql"]]
+    assert len(briefing_reads) == 1
+    assert "COUNT(" not in briefing_reads[0].upper()
