@@ -15,6 +15,8 @@ from newsroom.errors import plain_page
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 60
+# What Django raises when the database cannot be reached (or drops the connection).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 class DatabaseOutageMiddleware:
@@ -27,7 +29,7 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if settings.DEBUG or not isinstance(exception, OperationalError | InterfaceError):
+        if settings.DEBUG or not isinstance(exception, DATABASE_DOWN):
             return None  # the debug page, or Django's 500 for anything else
         logger.error("Database unavailable, %s answered 503: %s", request.path, exception)
         content = plain_page("503.html")

@@ -67,6 +67,21 @@ def test_a_database_outage_gives_readers_a_503_to_retry(path, database):
     assert "Please try again in a minute." in response["body"]
 
 
+@pytest.mark.parametrize("database", DATABASES_DOWN)
+@pytest.mark.parametrize("path", ["/api/v1/briefings", "/api/v1/briefings/gate-trial-ends"])
+def test_a_database_outage_gives_api_clients_a_503_problem_to_retry(path, database):
+    response = get_with_the_database_down(path, database)
+    assert response["status"] == 503
+    assert response["headers"]["Content-Type"] == "application/problem+json"
+    assert response["headers"]["Retry-After"] == "60"
+    assert "no-store" in response["headers"]["Cache-Control"]
+    assert response["headers"]["Access-Control-Allow-Origin"] == "*"  # scripts can read it
+    problem = json.loads(response["body"])
+    assert problem["status"] == 503
+    assert problem["title"] == "Service Unavailable"
+    assert "try again in a minute" in problem["detail"]
+
+
 def test_other_errors_and_debug_mode_keep_djangos_own_pages(rf, settings):
     from django.db import OperationalError
 
