@@ -9,6 +9,9 @@ Scheduled publication has two ways to happen, both through ``workflow.publish_du
   ``/health/`` read.
 
 Without a worker, the ``publish_scheduled`` management command from cron does the same.
+
+Each check also clears the public pages when a standards version saved ahead of its time
+took effect since the check before: pages written meanwhile show the version before it.
 """
 
 from datetime import timedelta
@@ -18,8 +21,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from newsroom import health
+from newsroom.cache import clear_public_pages
 
 from . import workflow
+from .models import StandardsVersion
 
 CHECK_EVERY_SECONDS = 20
 # The repeating check's finished runs are kept this long, then deleted by the check itself
@@ -32,13 +37,27 @@ def publish_scheduled(repeat_every: int = 0) -> int:
     """Publish every scheduled briefing whose time has come and record the check-in; with
     ``repeat_every`` (seconds), queue the next check."""
     try:
-        published = workflow.publish_due_scheduled()
-        health.check_in()
+        published = run_due()
     finally:
         if repeat_every:
             schedule_checks(repeat_every, first_in=repeat_every)
             _forget_finished_checks()
     return len(published)
+
+
+def run_due(now=None) -> list:
+    """One check: publish what is due, clear the pages if standards took effect since the
+    last check, and check in. The published briefings."""
+    now = now or timezone.now()
+    since = health.scheduler(now)["at"]
+    published = workflow.publish_due_scheduled(now)
+    took_effect = StandardsVersion.objects.filter(effective_at__lte=now)
+    if since is not None:
+        took_effect = took_effect.filter(effective_at__gt=since)
+    if took_effect.exists():
+        clear_public_pages()
+    health.check_in(now)
+    return published
 
 
 def _checks():

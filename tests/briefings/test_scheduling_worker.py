@@ -6,6 +6,7 @@ task was lost."""
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from io import StringIO
@@ -17,11 +18,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from briefings import workflow
-from briefings.models import Briefing
+from briefings.models import Briefing, StandardsVersion
 from briefings.tasks import publish_scheduled, schedule_checks
 from newsroom import health
 from newsroom.models import SchedulerCheckIn
-from tests.factories import briefing_in_state
+from tests.factories import briefing_in_state, standards
 from tests.processes import ROOT, database_url, wait_for
 
 ON_TIME = timedelta(seconds=60)
@@ -165,3 +166,24 @@ def test_the_cron_command_checks_in_too():
     assert not health.scheduler()["ok"]
     call_command("publish_scheduled", stdout=StringIO())
     assert health.scheduler()["ok"]
+
+
+@pytest.mark.django_db
+def test_standards_saved_ahead_of_their_time_reach_readers_at_the_first_check_after_it(client):
+    """Saving the new version cleared the pages while the old one was still in force; the
+    pages written after that keep the old one until a check sees the new one take effect."""
+    standards(body="<p>The rules before.</p>", effective_at=timezone.now() - timedelta(days=1))
+    publish_scheduled.call()
+    coming = timezone.now() + timedelta(seconds=1)
+    standards(body="<p>The rules after.</p>", change_summary="Second.", effective_at=coming)
+    assert "The rules before." in client.get("/standards/").text  # in force, and now cached
+    time.sleep(max(0, (coming - timezone.now()).total_seconds()) + 0.05)
+    assert "The rules before." in client.get("/standards/").text  # as cached before its time
+
+    publish_scheduled.call()
+
+    assert "The rules after." in client.get("/standards/").text
+    # A check with nothing taking effect keeps the cached pages (it runs every 20 seconds).
+    StandardsVersion.objects.filter(effective_at=coming).update(body="<p>Edited quietly.</p>")
+    call_command("publish_scheduled", stdout=StringIO())
+    assert "The rules after." in client.get("/standards/").text
