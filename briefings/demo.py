@@ -369,6 +369,29 @@ WORKFLOW_BRIEFINGS = [
 
 # A mistake a briefing's first version made, fixed in its second version alongside the
 # correction that says so (right words, wrong words): the demo's version history has a diff.
+# A follow-up of a published demo briefing, started and published through the workflow, so
+# the demo shows a story thread: "This follows ..." on it, "Follow-ups" on the original.
+FOLLOW_UP = {
+    "follows": "valley-rail-line-gets-night-service",
+    "slug": "valley-night-trains-first-month",
+    "headline": "Valley night trains carry more riders than expected in their first month",
+    "dek": "The operator counted about four hundred passengers a weekend on the late trains, "
+    "and says the trial will run its full six months before any decision.",
+    "takeaways": [
+        "Around four hundred people a weekend used the two late trains each way.",
+        "The last train from the city centre was the busiest of the four.",
+        "The operator still plans to decide only at the end of the six-month trial.",
+    ],
+    "sections": [
+        "<p>A month into the trial, the operator published its first count of riders on the "
+        "valley line's new Friday and Saturday night trains.</p>",
+        "<p>The numbers are early and a month includes two payday weekends, but they are "
+        "the first sign of whether late workers changed how they travel home.</p>",
+        "<p>The operator will publish counts every month; the decision on keeping the trains "
+        "is due when the trial ends.</p>",
+    ],
+}
+
 FIXED_MISTAKES = {"open-data-portal-drops-inspection-records": ("three years", "five years")}
 
 

@@ -109,3 +109,14 @@ def test_the_demo_has_a_corrected_briefing_with_two_versions_to_compare(demo, cl
     html = client.get(f"{corrected.get_absolute_url()}history/1/2/").text
     assert "<del>five</del>" in html.lower()
     assert 'class="record-flag"' in client.get(corrected.get_absolute_url()).text
+
+
+def test_the_demo_has_a_story_thread_published_through_the_workflow(demo, client):
+    follow_up = Briefing.objects.published().get(live_revision__follows__isnull=False)
+    original = follow_up.live_revision.follows
+    assert follow_up.transitions.filter(action="publish").exists()  # reviewed and published
+
+    page = client.get(follow_up.get_absolute_url()).text
+    assert f'This follows <a href="{original.get_absolute_url()}">' in page
+    original_page = client.get(original.get_absolute_url()).text
+    assert f'<a href="{follow_up.get_absolute_url()}">{follow_up.headline}</a>' in original_page

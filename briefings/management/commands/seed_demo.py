@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from briefings import demo, workflow
 from briefings.credits import record_credits
+from briefings.followups import start_follow_up
 from briefings.models import (
     HOUSE_SECTIONS,
     Briefing,
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             self.create_content(users)
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         seed_feeds_and_items()
-        created = self.create_workflow_examples(users)
+        created = self.create_workflow_examples(users) + self.create_story_thread(users)
         corrected = self.add_corrections(users)
         if created or corrected:
             self.stdout.write(
@@ -269,6 +270,34 @@ class Command(BaseCommand):
             self.move_through_workflow(briefing, spec, writer, editor, now)
             created += 1
         return created
+
+    @transaction.atomic
+    def create_story_thread(self, users) -> int:
+        """A follow-up of a published briefing, started, written and published as a writer
+        and an editor do it (docs/workflow.md, "Story threads")."""
+        spec = demo.FOLLOW_UP
+        original = Briefing.objects.filter(slug=spec["follows"]).first()
+        if original is None or Briefing.objects.filter(slug=spec["slug"]).exists():
+            return 0
+        writer, editor = users["writer"], users["editor"]
+        follow_up = start_follow_up(original, writer)
+        follow_up.slug, follow_up.headline, follow_up.dek = (
+            spec["slug"],
+            spec["headline"],
+            spec["dek"],
+        )
+        follow_up.save(update_fields=["slug", "headline", "dek"])
+        Takeaway.objects.bulk_create(
+            Takeaway(briefing=follow_up, position=n, text=text)
+            for n, text in enumerate(spec["takeaways"], 1)
+        )
+        sections = follow_up.sections.order_by("position")
+        for section, body in zip(sections, spec["sections"], strict=True):
+            section.body = body
+            section.save(update_fields=["body"])
+        workflow.submit_for_review(writer, follow_up)
+        workflow.publish(editor, follow_up)
+        return 1
 
     def move_through_workflow(self, briefing, spec, writer, editor, now) -> None:
         state = spec["state"]
