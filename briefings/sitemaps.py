@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -199,13 +199,8 @@ class _ListingSitemap(SiteSitemap):
         raise NotImplementedError
 
     def items(self):
-        newest = (
-            Briefing.objects.published()
-            .filter(**{f"live_revision__{self.field}": OuterRef("pk")})
-            .order_by("-published_at")
-            .values("published_at")[:1]
-        )
-        found = self.objects().annotate(sitemap_lastmod=Subquery(newest))
+        newest = Briefing.objects.published().newest_by(self.field)
+        found = self.objects().annotate(sitemap_lastmod=newest)
         return [item for item in found if item.sitemap_lastmod]
 
     def lastmod(self, item):

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -372,21 +371,13 @@ OUTLETS_PAGE_SIZE = 50
 
 @public_page
 def outlet_list(request):
-    """The outlets we discover from, a page at a time, each with how many published briefings
-    began there (counted for the page's outlets only)."""
-    paginator = Paginator(Outlet.objects.order_by("name", "pk"), OUTLETS_PAGE_SIZE)
+    """The outlets we discover from, a page at a time, each with the date of its latest
+    published briefing (an index walk per outlet, never a count of their briefings)."""
+    latest = Briefing.objects.published().newest_by("source_outlet")
+    outlets = Outlet.objects.annotate(latest_briefing_at=latest).order_by("name", "pk")
+    paginator = Paginator(outlets, OUTLETS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    outlets = list(page.object_list)
-    counts = dict(
-        Briefing.objects.published()
-        .filter(live_revision__source_outlet__in=outlets)
-        .values_list("live_revision__source_outlet")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for outlet in outlets:
-        outlet.briefing_count = counts.get(outlet.pk, 0)
-    context = {"outlets": outlets, "page_obj": page, "paginator": paginator}
+    context = {"outlets": page.object_list, "page_obj": page, "paginator": paginator}
     return render(request, "briefings/outlet_list.html", context)
 
 

@@ -71,6 +71,21 @@ class BriefingQuerySet(models.QuerySet):
         )
         return self.annotate(noted_at=models.Subquery(latest))
 
+    def newest_by(self, field):
+        """A subquery to annotate rows (topics, outlets, authors) with: the publish time of
+        the newest of these briefings whose live revision's ``field`` is the row, found by
+        walking the published-listing index from the newest (never by grouping every
+        briefing); None without one.
+
+        A row no revision names (an outlet no briefing began from yet) would have that walk
+        reach the oldest briefing: the revisions' own index answers for it first."""
+        from .revision import Revision
+
+        these = self.filter(**{f"live_revision__{field}": models.OuterRef("pk")})
+        newest = models.Subquery(these.order_by("-published_at").values("published_at")[:1])
+        named = models.Exists(Revision.objects.filter(**{field: models.OuterRef("pk")}))
+        return models.Case(models.When(named, then=newest))
+
     def for_listing(self):
         """Published briefings as listings show them: the live headline, dek and topic."""
         return (

@@ -295,8 +295,8 @@ def test_listings_show_only_published_fields_of_a_briefing(client):
     assert f'href="{first.url}"' in first_outlet
     assert "elsewhere.example" not in first_outlet
     assert briefing.headline not in second_outlet
-    assert f"{first.outlet.name}</a> — 1 briefing" in sources
-    assert f"{second.outlet.name}</a> — 0 briefings" in sources
+    assert f"{first.outlet.name}</a> — latest briefing" in sources
+    assert f"{second.outlet.name}</a> — no briefings yet" in sources
 
 
 @pytest.mark.parametrize("change", ["topic", "outlet", "standards"])

@@ -1,9 +1,12 @@
 """/sources/ and /sources/<slug>/: the outlets we discover from and what began at each."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from briefings.workflow import make_live
 from tests.factories import BriefingFactory, OutletFactory, SourceItemFactory, add_children
@@ -16,24 +19,34 @@ def outlet_url(outlet) -> str:
 
 pytestmark = pytest.mark.django_db
 
+YEAR = timedelta(days=365)
 
-def published_from(outlet, headline: str, url: str):
+
+def published_from(outlet, headline: str, url: str, when=None):
     item = SourceItemFactory(outlet=outlet, url=url, title=f"Original of {headline}")
     briefing = add_children(BriefingFactory(headline=headline, source_item=item))
-    make_live(briefing)
+    make_live(briefing, when=when)
     return briefing
 
 
-def test_sources_page_lists_outlets_with_their_published_briefing_counts(client):
+def test_sources_page_lists_outlets_with_the_date_of_their_latest_briefing(client):
     harbour = OutletFactory(name="Harbour Daily", description="A coastal daily.")
     OutletFactory(name="Valley Weekly")
-    published_from(harbour, "Pier reopens", "https://harbour.example/pier")
-    BriefingFactory(source_item=SourceItemFactory(outlet=harbour))  # a draft: not counted
+    march = datetime(2026, 3, 4, 12, tzinfo=UTC)
+    published_from(harbour, "Pier reopens", "https://harbour.example/pier", when=march)
+    published_from(harbour, "Pier closes", "https://harbour.example/old", when=march - YEAR)
+    soon = timezone.now() + timedelta(days=3)
+    published_from(harbour, "Pier party", "https://harbour.example/party", when=soon)  # not yet
+    BriefingFactory(source_item=SourceItemFactory(outlet=harbour))  # a draft: not shown
     html = client.get(reverse("briefings:outlets")).text
-    assert "Harbour Daily</a> — 1 briefing. A coastal daily." in html
-    assert "Valley Weekly</a> — 0 briefings" in html
+    assert (
+        'Harbour Daily</a> — latest briefing <time datetime="2026-03-04T12:00:00+00:00">'
+        "4 March 2026</time>. A coastal daily." in html
+    )
+    assert "Valley Weekly</a> — no briefings yet" in html  # a source we watch, still listed
     assert html.index("Harbour Daily") < html.index("Valley Weekly")
     assert f'href="{harbour.homepage}" rel="noopener">Visit Harbour Daily' in html
+    assert "how many briefings" not in html
 
 
 def test_outlet_page_lists_its_published_briefings_with_links_to_the_originals(client):
@@ -74,8 +87,8 @@ def test_the_sources_page_is_paginated_at_a_constant_cost(client, django_assert_
 
     for n in range(OUTLETS_PAGE_SIZE + 10):
         OutletFactory(name=f"Outlet {n:03d}")
-    # count, one page of outlets, their briefing counts, the topic navigation
-    with django_assert_num_queries(4):
+    # count, one page of outlets with their latest briefings, the topic navigation
+    with django_assert_num_queries(3):
         first = client.get(reverse("briefings:outlets")).text
     second = client.get(reverse("briefings:outlets"), {"page": 2}).text
     assert first.count('class="outlet-home"') == OUTLETS_PAGE_SIZE
