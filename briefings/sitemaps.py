@@ -129,8 +129,8 @@ def month_briefings(start):
 
 
 def months() -> list[tuple]:
-    """(first instant, lastmod, briefings) of every month with published briefings, newest
-    first.
+    """(first instant, lastmod, sitemap pages) of every month with published briefings,
+    newest first.
 
     A month's lastmod is its latest publication, republication or dated note: three grouped
     aggregates, the first read from the published-listing index alone. A first publication's
@@ -144,16 +144,16 @@ def months() -> list[tuple]:
 
     by_month = published.annotate(month=TruncMonth("published_at")).values_list("month")
     first = {
-        month: (latest, count)
+        month: (latest, math.ceil(count / BriefingSitemap.limit))
         for month, latest, count in by_month.annotate(Max("published_at"), Count("pk")).order_by()
     }
     again = published.filter(live_revision__number__gt=1)
     revised = latest_by_month(again, "published_at", "live_revision__created_at")
-    notes = PublicNote.objects.filter(kind__in=PublicNote.DATING, briefing__in=published)
-    noted = latest_by_month(notes, "briefing__published_at", "created_at")
+    noted = published.filter(public_notes__kind__in=PublicNote.DATING)
+    noted = latest_by_month(noted, "published_at", "public_notes__created_at")
     return [
-        (month, _latest(latest, revised.get(month), noted.get(month)), count)
-        for month, (latest, count) in sorted(first.items(), reverse=True)
+        (month, _latest(latest, revised.get(month), noted.get(month)), pages)
+        for month, (latest, pages) in sorted(first.items(), reverse=True)
     ]
 
 
@@ -283,7 +283,7 @@ URLSET = (
 
 
 def month(request, year, month):
-    """The briefings first published in ``year``-``month``, 5,000 a page (``?p=``); 404 for
+    """The briefings first published in ``year``-``month``, 2,000 a page (``?p=``); 404 for
     a month without any, or a page past its end.
 
     A month holds thousands of addresses: they are read as plain values and written out
@@ -325,12 +325,11 @@ def index(request):
         lastmod = sitemap.get_latest_lastmod()
         entries.append((location, lastmod))
         if section == "news":  # at most NEWS_LIMIT, one page; then the months
-            for start, latest, count in months():
+            for start, latest, pages in months():
                 name = f"{start:%Y}", f"{start:%m}"
                 address = settings.SITE_URL + reverse("briefings:sitemap_month", args=name)
                 entries.append((address, latest))
-                pages = range(2, math.ceil(count / BriefingSitemap.limit) + 1)
-                entries += [(f"{address}?p={page}", latest) for page in pages]
+                entries += [(f"{address}?p={page}", latest) for page in range(2, pages + 1)]
             continue
         pages = sitemap.paginator.num_pages
         entries += [(f"{location}?p={page}", lastmod) for page in range(2, pages + 1)]

@@ -4,7 +4,7 @@ load every briefing."""
 
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -302,3 +302,54 @@ def test_the_news_sitemap_reads_its_items_once_without_counting(client):
     briefing_reads = [q["sql"] for q in queries if '"briefings_briefing"' in q["sql"]]
     assert len(briefing_reads) == 1
     assert "COUNT(" not in briefing_reads[0].upper()
+
+
+def month_entries(client) -> dict:
+    """The index's month sitemaps (each further page too), newest first, with their lastmod."""
+    cache.clear()
+    root = xml(client, "/sitemap.xml")
+    entries = {
+        e.findtext("sm:loc", namespaces=NS): e.findtext("sm:lastmod", namespaces=NS)
+        for e in root.iterfind("sm:sitemap", NS)
+    }
+    return {loc.removeprefix(SITE): lastmod for loc, lastmod in entries.items() if "-20" in loc}
+
+
+def test_a_month_fuller_than_a_sitemap_page_is_listed_once_a_page(client, monkeypatch):
+    from briefings.sitemaps import BriefingSitemap
+
+    monkeypatch.setattr(BriefingSitemap, "limit", 2)
+    may, june = datetime(2026, 5, 10, tzinfo=UTC), datetime(2026, 6, 10, tzinfo=UTC)
+    for _ in range(5):  # three pages: 2, 2 and 1, all published at the same instant
+        published(when=may)
+    full = [published(when=june + timedelta(days=day)) for day in range(3)]  # one page of 2
+    Briefing.objects.filter(pk=full[0].pk).update(status="withdrawn")
+
+    assert list(month_entries(client)) == [
+        "/sitemap-briefings-2026-06.xml",
+        "/sitemap-briefings-2026-05.xml",
+        "/sitemap-briefings-2026-05.xml?p=2",
+        "/sitemap-briefings-2026-05.xml?p=3",
+    ]
+    may_pages = [locs(xml(client, f"/sitemap-briefings-2026-05.xml?p={p}")) for p in (1, 2, 3)]
+    assert [len(page) for page in may_pages] == [2, 2, 1]
+    assert len(set(sum(may_pages, []))) == 5
+    assert client.get("/sitemap-briefings-2026-05.xml?p=4").status_code == 404
+    assert client.get("/sitemap-briefings-2026-06.xml?p=2").status_code == 404
+
+
+def test_months_and_their_lastmod_follow_the_sites_time_zone(client, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    # 23:30 and 00:30 in Paris, either side of its midnight (both 31 October in UTC)
+    october = published(when=datetime(2026, 10, 31, 22, 30, tzinfo=UTC))
+    november = published(when=datetime(2026, 10, 31, 23, 30, tzinfo=UTC))
+    published(when=datetime(2026, 8, 31, 21, 59, tzinfo=UTC))  # 23:59, summer time
+
+    assert month_entries(client) == {
+        "/sitemap-briefings-2026-11.xml": "2026-11-01T00:30:00+01:00",
+        "/sitemap-briefings-2026-10.xml": "2026-10-31T23:30:00+01:00",
+        "/sitemap-briefings-2026-08.xml": "2026-08-31T23:59:00+02:00",
+    }
+    for briefing, month in ((october, "2026-10"), (november, "2026-11")):
+        urls = locs(xml(client, f"/sitemap-briefings-{month}.xml"))
+        assert urls == [f"{SITE}{briefing.get_absolute_url()}"]
