@@ -133,9 +133,8 @@ def months() -> list[tuple]:
     newest first.
 
     A month's lastmod is its latest publication, republication or dated note: three grouped
-    aggregates, the first read from the published-listing index alone. A first publication's
-    revision is frozen as it goes out, so only briefings published again (a live revision
-    after the first) are joined to their revisions."""
+    aggregates, the first two read from indexes alone (the published listing's, and the
+    briefings published again with their ``republished_at``)."""
     published = Briefing.objects.published()
 
     def latest_by_month(queryset, month, latest) -> dict:
@@ -147,8 +146,8 @@ def months() -> list[tuple]:
         month: (latest, math.ceil(count / BriefingSitemap.limit))
         for month, latest, count in by_month.annotate(Max("published_at"), Count("pk")).order_by()
     }
-    again = published.filter(live_revision__number__gt=1)
-    revised = latest_by_month(again, "published_at", "live_revision__created_at")
+    again = published.filter(republished_at__isnull=False)
+    revised = latest_by_month(again, "published_at", "republished_at")
     noted = published.filter(public_notes__kind__in=PublicNote.DATING)
     noted = latest_by_month(noted, "published_at", "public_notes__created_at")
     return [

@@ -69,6 +69,8 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
         previous = before.snapshot.image if before and before.lead_image == image.name else None
         renditions.publish(image, previous)
     briefing.live_revision = revision
+    if before is not None:
+        briefing.republished_at = revision.created_at
     briefing.has_unpublished_changes = False
     briefing.published_at = publish_at
     briefing.status = Status.SCHEDULED if briefing.published_at > now else Status.PUBLISHED

@@ -284,6 +284,10 @@ class Briefing(models.Model):
         editable=False,
     )
     has_unpublished_changes = models.BooleanField(default=False, editable=False)
+    # When a briefing already out went out again with a new live revision (that revision's
+    # time); None if it never did. Kept here, with an index, so the sitemap index can date
+    # each month's republications without reading the revisions.
+    republished_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     created_by = models.ForeignKey(
@@ -311,6 +315,12 @@ class Briefing(models.Model):
                 fields=["published_at", "id"],
                 condition=Q(live_revision__isnull=False) & ~Q(status="withdrawn"),
                 name="briefing_published_listing",
+            ),
+            models.Index(
+                fields=["published_at", "republished_at"],
+                condition=Q(live_revision__isnull=False, republished_at__isnull=False)
+                & ~Q(status="withdrawn"),
+                name="briefing_republished",
             ),
             GinIndex(
                 OpClass(admin_search_text(), name="gin_trgm_ops"), name="briefing_admin_search"

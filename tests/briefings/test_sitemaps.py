@@ -239,11 +239,15 @@ def test_a_months_lastmod_follows_a_new_revision_or_a_correction(client, editor)
     first = index_lastmod()
     assert first == w3c(when)
     briefing.refresh_from_db()
+    assert briefing.republished_at is None  # out once
     make_live(briefing)  # published again: revision 2, dated three days ago
-    Revision.objects.filter(pk=briefing.live_revision_id).update(
-        created_at=timezone.now() - timedelta(days=3)
-    )
+    briefing.refresh_from_db()
+    assert briefing.republished_at == briefing.live_revision.created_at
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Revision.objects.filter(pk=briefing.live_revision_id).update(created_at=three_days_ago)
+    Briefing.objects.filter(pk=briefing.pk).update(republished_at=three_days_ago)
     revised = index_lastmod()
+    assert revised == w3c(three_days_ago)
     assert revised > first
     add_correction(editor, briefing, "correction", "<p>Fixed.</p>")
     assert index_lastmod() > revised

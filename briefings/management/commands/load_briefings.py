@@ -280,7 +280,9 @@ class Command(BaseCommand):
         )
         for b in briefings:
             b.live_revision = live[b.pk]
-        Briefing.objects.bulk_update(briefings, ["live_revision"])
+            if b.live_revision.number > 1:  # as make_live dates a briefing going out again
+                b.republished_at = b.live_revision.saved_at
+        Briefing.objects.bulk_update(briefings, ["live_revision", "republished_at"])
         Briefing.objects.filter(pk__in=[b.pk for b in briefings]).update(
             created_at=F("published_at") - timedelta(hours=1), modified_at=F("published_at")
         )
