@@ -8,6 +8,10 @@ ranks the results and ``ts_headline`` marks the matches. Elsewhere (SQLite in de
 plain fallback parses the same syntax and matches each term case-insensitively in the stored
 text; headline matches rank first.
 
+Either way only the newest ``MAX_RESULTS`` matches are ranked and shown, and the matches are
+read no further than one past them (which tells the page that there are more) and never
+counted: a word found in every briefing does not make the database rank or count them all.
+
 Either way the marked text is escaped here, and only the ``<mark>`` tags this module adds are
 markup: a query or a briefing cannot put HTML on the results page.
 """
@@ -27,6 +31,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Replace
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -39,6 +44,9 @@ MAX_QUERY_LENGTH = 200
 START, STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
 STAND_INS = (START, STOP, LT, GT)
 SNIPPET_CHARS = 220
+# A search ranks the newest this many matches, reads no further than one past them and never
+# counts them all, so that its time does not grow with the number of matches (issue 18).
+MAX_RESULTS = 1_000
 
 
 def document(snapshot) -> str:
@@ -112,35 +120,74 @@ def parse(query: str) -> list[list[Term]]:
     return [group for group in groups if group]
 
 
-def search(briefings: QuerySet, query: str) -> QuerySet:
-    """The briefings of ``briefings`` (published ones, as listings load them) that match
-    ``query``, best first, each with ``marked_headline`` and ``marked_snippet``."""
+def search(briefings: QuerySet, query: str) -> Results:
+    """The newest ``MAX_RESULTS`` briefings of ``briefings`` (published ones, as listings load
+    them) that match ``query``, best first; ``mark_results`` marks a page of them."""
     if uses_postgres():
         return _search_postgres(briefings, query)
     return _search_fallback(briefings, query)
 
 
-def _search_postgres(briefings: QuerySet, query: str) -> QuerySet:
+class Results:
+    """The newest ``MAX_RESULTS`` matches of a search, best first, for Django's ``Paginator``
+    (it calls ``count()``, then slices out a page).
+
+    One query reads the newest ``MAX_RESULTS`` matches and one more, each with its rank (on
+    PostgreSQL walking the published-listing index for a common word, from the search index
+    for a rare one); they are put in order here, and a page's rows are then read by id with
+    their ``marks`` (annotations such as ``ts_headline``, so run for the page's rows alone).
+    However many briefings match, no more are read or ranked, and none are counted. ``more``
+    says that more briefings matched than are shown.
+    """
+
+    def __init__(self, briefings: QuerySet, matches: Q, rank, **marks):
+        self.briefings, self.marks = briefings, marks
+        self.newest = briefings.filter(matches).annotate(rank=rank).order_by("-published_at", "-id")
+
+    @cached_property
+    def _found(self) -> list[tuple]:
+        """(pk, published_at, rank) of the newest matches, up to one past ``MAX_RESULTS``."""
+        return list(self.newest.values_list("pk", "published_at", "rank")[: MAX_RESULTS + 1])
+
+    @cached_property
+    def ids(self) -> list[int]:
+        """The ids of the newest ``MAX_RESULTS`` matches, best first (rank, then newest)."""
+        best = sorted(self._found[:MAX_RESULTS], key=lambda row: (row[2], row[1], row[0]))
+        return [pk for pk, _, _ in reversed(best)]
+
+    @property
+    def more(self) -> bool:
+        return len(self._found) > MAX_RESULTS
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, page: slice) -> list:
+        """The briefings of ``page`` (a slice of the results), with their ``marks``."""
+        ids = self.ids[page]
+        rows = self.briefings.filter(pk__in=ids).annotate(**self.marks).in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def _search_postgres(briefings: QuerySet, query: str) -> Results:
     tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
     marks = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
-    return (
-        briefings.filter(live_revision__search_vector=tsquery)
-        .annotate(
-            rank=SearchRank(F("live_revision__search_vector"), tsquery),
-            headline_marks=SearchHeadline(
-                _words("live_revision__headline"), tsquery, highlight_all=True, **marks
-            ),
-            snippet_marks=SearchHeadline(
-                _words("live_revision__search_document"),
-                tsquery,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
-        )
-        .order_by("-rank", "-published_at", "-id")
+    return Results(
+        briefings,
+        Q(live_revision__search_vector=tsquery),
+        SearchRank(F("live_revision__search_vector"), tsquery),
+        headline_marks=SearchHeadline(
+            _words("live_revision__headline"), tsquery, highlight_all=True, **marks
+        ),
+        snippet_marks=SearchHeadline(
+            _words("live_revision__search_document"),
+            tsquery,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **marks,
+        ),
     )
 
 
@@ -150,10 +197,10 @@ def _contains(text: str) -> Q:
     )
 
 
-def _search_fallback(briefings: QuerySet, query: str) -> QuerySet:
+def _search_fallback(briefings: QuerySet, query: str) -> Results:
     groups = parse(query)
     if not groups:
-        return briefings.none()
+        return Results(briefings.none(), Q(), Value(0))
     matches = Q()
     for group in groups:
         every = Q()
@@ -166,14 +213,9 @@ def _search_fallback(briefings: QuerySet, query: str) -> QuerySet:
         for text in wanted:
             in_headline |= Q(live_revision__headline__icontains=text)
         rank = Case(When(in_headline, then=Value(1)), default=rank, output_field=IntegerField())
-    return (
-        briefings.filter(matches)
-        # Snippets are cut from the stored text here: load it with the rows.
-        .defer(None)
-        .defer("live_revision__data", "live_revision__search_vector")
-        .annotate(rank=rank)
-        .order_by("-rank", "-published_at", "-id")
-    )
+    # Snippets are cut from the stored text here: load it with the rows.
+    briefings = briefings.defer(None).defer("live_revision__data", "live_revision__search_vector")
+    return Results(briefings, matches, rank)
 
 
 def marked(text: str) -> SafeString:

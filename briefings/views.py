@@ -88,7 +88,9 @@ SEARCH_PAGE_SIZE = 20
 def search_page(request):
     """Search the published briefings (their live revisions), with topic and date filters.
 
-    Not cached: queries are endless, and each is cheap for the database's index.
+    Not cached: queries are endless, and each is cheap for the database's index. Only the
+    newest ``search.MAX_RESULTS`` matches are ranked and paged; the page says when there are
+    more.
     """
     form = SearchForm(request.GET)
     form.is_valid()  # the errors are shown; what was valid is still searched
@@ -107,7 +109,8 @@ def search_page(request):
             briefings = briefings.filter(published_at__date__gte=start)
         if end := form.cleaned_data.get("to"):
             briefings = briefings.filter(published_at__date__lte=end)
-        paginator = Paginator(search.search(briefings, query), SEARCH_PAGE_SIZE)
+        found = search.search(briefings, query)
+        paginator = Paginator(found, SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         results = list(page.object_list)
         search.mark_results(results, query)
@@ -118,6 +121,7 @@ def search_page(request):
             results=results,
             page_obj=page,
             paginator=paginator,
+            more_than=f"{search.MAX_RESULTS:,}" if found.more else "",
             page_query=params.urlencode() + "&",
         )
     return render(request, "briefings/search.html", context)

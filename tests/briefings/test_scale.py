@@ -43,7 +43,7 @@ def test_loaded_briefings_hold_what_publishing_would_have_stored():
     assert PublicNote.objects.exists()
     # Search finds a loaded briefing by its words (on PostgreSQL through the stored vector).
     word = briefings[0].live_revision.headline.split()[0]
-    assert briefings[0] in search.search(Briefing.objects.for_listing(), word)
+    assert briefings[0].pk in search.search(Briefing.objects.for_listing(), word).ids
 
 
 def test_the_loader_refuses_a_database_with_briefings_unless_told():

@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,6 +182,57 @@ def test_results_come_twenty_to_a_page_and_the_pages_keep_the_query(client):
     assert len(found(client, "groyne", page=99)) == 5
 
 
+def dated(days_ago: int, headline: str, body: str = "") -> Briefing:
+    briefing = published(headline, body=body)
+    when = timezone.now() - timedelta(days=days_ago)
+    Briefing.objects.filter(pk=briefing.pk).update(published_at=when)
+    return briefing
+
+
+def test_past_the_bound_only_the_newest_matches_are_ranked_and_counted(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    dated(1, "Tuesday", body="<p>The weir was inspected.</p>")
+    dated(2, "Monday", body="<p>A weir again.</p>")
+    dated(3, "Weir closed on Sunday")  # a headline match: ranks first among the newest three
+    dated(4, "Weir opened on Saturday")  # a headline match too, but not among the newest
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"q": "weir"})
+    # The matches are read up to one past the bound, and never counted.
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if "COUNT(" in sql]
+    assert [sql for sql in statements if "LIMIT 4" in sql]
+    assert "More than 3 briefings match “weir”: these are the newest 3" in response.text
+    assert found(client, "weir") == ["Weir closed on Sunday", "Tuesday", "Monday"]
+
+    # Narrowing the dates reaches older matches, counted exactly under the bound.
+    older = {"to": (timezone.now() - timedelta(days=3)).date().isoformat()}
+    response = client.get(URL, {"q": "weir", **older})
+    assert "2 briefings match “weir”" in response.text and "More than" not in response.text
+    assert found(client, "weir", **older) == ["Weir closed on Sunday", "Weir opened on Saturday"]
+
+
+def test_as_many_matches_as_the_bound_are_counted_exactly(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    for n in range(3):
+        dated(n, f"Sluice {n}")
+    response = client.get(URL, {"q": "sluice"})
+    assert "3 briefings match “sluice”" in response.text and "More than" not in response.text
+    assert found(client, "sluice") == ["Sluice 0", "Sluice 1", "Sluice 2"]
+
+
+def test_past_the_bound_the_pages_end_at_the_bound(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 22)
+    for n in range(25):
+        dated(n, f"Culvert {n}")
+
+    first = client.get(URL, {"q": "culvert"})
+    assert "More than 22 briefings match" in first.text and "Page 1 of 2" in first.text
+    assert found(client, "culvert") == [f"Culvert {n}" for n in range(20)]
+    assert found(client, "culvert", page=2) == ["Culvert 20", "Culvert 21"]
+    assert found(client, "culvert", page=99) == ["Culvert 20", "Culvert 21"]  # the last page
+
+
 @pytest.mark.parametrize(
     "state", ["draft", "in_review", "changes_requested", "scheduled", "withdrawn"]
 )
@@ -291,7 +343,7 @@ def test_every_page_has_a_labelled_search_box_in_the_header(client):
 def test_a_page_of_results_costs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
     for n in range(25):
         published(f"Jetty {n}", body="<p>A jetty story.</p>")
-    with django_assert_max_num_queries(4):  # topics, the count, the page, (none per row)
+    with django_assert_max_num_queries(4):  # topics, the matches, the page (none per row)
         assert len(found(client, "jetty")) == 20
 
 
