@@ -29,13 +29,26 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Replace
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.plaintext import collapse_space, html_to_text
+
+from .models import Revision
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -172,10 +185,14 @@ class Results:
 def _search_postgres(briefings: QuerySet, query: str) -> Results:
     tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
     marks = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
+    # Ranked in a subquery, which the database runs for the rows the query returns only (after
+    # its sort and limit): a word read from the search index is not ranked in every match.
+    revision = Revision.objects.filter(pk=OuterRef("live_revision_id")).order_by()
+    rank = revision.values(rank=SearchRank(F("search_vector"), tsquery))
     return Results(
         briefings,
         Q(live_revision__search_vector=tsquery),
-        SearchRank(F("live_revision__search_vector"), tsquery),
+        Subquery(rank),
         headline_marks=SearchHeadline(
             _words("live_revision__headline"), tsquery, highlight_all=True, **marks
         ),
