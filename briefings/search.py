@@ -28,7 +28,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     F,
@@ -160,7 +160,14 @@ class Results:
     @cached_property
     def _found(self) -> list[tuple]:
         """(pk, published_at, rank) of the newest matches, up to one past ``MAX_RESULTS``."""
-        return list(self.newest.values_list("pk", "published_at", "rank")[: MAX_RESULTS + 1])
+        rows = self.newest.values_list("pk", "published_at", "rank")[: MAX_RESULTS + 1]
+        if not uses_postgres():
+            return list(rows)
+        # PostgreSQL plans the walk for a common word with parallel workers, whose start costs
+        # more than the walk (it stops after MAX_RESULTS + 1 rows): this query goes without.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            return list(rows)
 
     @cached_property
     def ids(self) -> list[int]:
