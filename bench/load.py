@@ -142,9 +142,12 @@ def load_demo(env: dict) -> None:
     manage(env, "collectstatic", "--noinput")
 
 
-def start_redis(port: int, log: Path) -> subprocess.Popen:
+def start_redis(port: int, log: Path, unix_socket: Path | None = None) -> subprocess.Popen:
+    """A Redis of the bench's own on 127.0.0.1:``port`` (and on ``unix_socket`` if given),
+    keeping nothing on disk."""
+    listen = ["--unixsocket", str(unix_socket), "--unixsocketperm", "700"] if unix_socket else []
     process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port)]
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), *listen]
         + ["--save", "", "--appendonly", "no"],
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
