@@ -3,6 +3,8 @@ item; once published, the public page attributes the outlet and links the origin
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from briefings.models import Briefing, Section, Takeaway
 from briefings.workflow import make_live
@@ -87,7 +89,9 @@ def test_outlet_and_feed_added_in_the_admin_end_as_an_attributed_public_briefing
     assert "(“Lake ferry switches to electric boats in spring”)" in page.text
 
     sources = client.get(reverse("briefings:outlets")).text
-    assert "Lakeside Courier</a> — 1 briefing" in sources
+    published_on = date_format(timezone.localtime(briefing.published_at), "j F Y")
+    assert "Lakeside Courier</a> — latest briefing <time" in sources
+    assert f">{published_on}</time>" in sources
     outlet_page = client.get(outlet_url(outlet)).text
     assert briefing.headline in outlet_page
     assert f'Original: <a href="{ORIGINAL}" rel="noopener">' in outlet_page
