@@ -357,3 +357,33 @@ def test_months_and_their_lastmod_follow_the_sites_time_zone(client, settings):
     for briefing, month in ((october, "2026-10"), (november, "2026-11")):
         urls = locs(xml(client, f"/sitemap-briefings-{month}.xml"))
         assert urls == [f"{SITE}{briefing.get_absolute_url()}"]
+
+
+def test_the_data_migration_dates_republications_not_first_publications_after_drafts():
+    """Saved drafts are numbered revisions: a first publication after two drafts is revision 3,
+    and only a briefing published before its live revision counts as published again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from briefings.workflow import keep_draft
+
+    migration = import_module("briefings.migrations.0026_republished_at")
+    after_drafts = BriefingFactory()
+    add_children(after_drafts, count=1)
+    for headline in ("First draft", "Second draft"):
+        Briefing.objects.filter(pk=after_drafts.pk).update(headline=headline)
+        after_drafts.refresh_from_db()
+        keep_draft(None, after_drafts)
+    make_live(after_drafts)
+    again = published()
+    make_live(Briefing.objects.get(pk=again.pk))
+    Briefing.objects.update(republished_at=None)  # as before the migration
+
+    migration.date_republications(apps, None)
+
+    after_drafts.refresh_from_db()
+    again.refresh_from_db()
+    assert after_drafts.live_revision.number == 3
+    assert after_drafts.republished_at is None
+    assert again.republished_at == again.live_revision.created_at
