@@ -31,10 +31,12 @@ class DatabaseOutageMiddleware:
     def process_exception(self, request, exception):
         if settings.DEBUG or not isinstance(exception, DATABASE_DOWN):
             return None  # the debug page, or Django's 500 for anything else
-        logger.error("Database unavailable, %s answered 503: %s", request.path, exception)
-        content = plain_page("503.html")
-        return HttpResponse(
-            content,
-            status=503,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
-        )
+        headers = logged_headers(request, exception)
+        return HttpResponse(plain_page("503.html"), status=503, headers=headers)
+
+
+def logged_headers(request, exception: Exception) -> dict:
+    """Log that ``request`` met a database outage, and return the headers of its 503 (the
+    content API's, a problem detail, carries the same)."""
+    logger.error("Database unavailable, %s answered 503: %s", request.path, exception)
+    return {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}

@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
+from newsroom import outage
 from newsroom.cache import count_hit, public_page
 from newsroom.login_throttle import client_address
-from newsroom.outage import DATABASE_DOWN, RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +127,12 @@ def api_view(view, cached=True):
             request.method = "GET"
             try:
                 response = _conditional(request, answer(request, *args, **kwargs))
-            except DATABASE_DOWN as error:
+            except outage.DATABASE_DOWN as error:
                 if settings.DEBUG:
                     raise
-                response = _database_down(request, error)
+                response = problem(503, "The database cannot be reached: try again in a minute.")
+                for name, value in outage.logged_headers(request, error).items():
+                    response[name] = value
             if head:
                 response.content = b""
         for name, value in CORS_HEADERS.items():
@@ -138,15 +140,6 @@ def api_view(view, cached=True):
         return response
 
     return wrapped
-
-
-def _database_down(request, error: Exception) -> HttpResponse:
-    """The site's outage answer (``newsroom.outage``), as a problem detail for API clients."""
-    logger.error("Database unavailable, %s answered 503: %s", request.path, error)
-    response = problem(503, "The database cannot be reached: try again in a minute.")
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _conditional(request, response):
