@@ -172,8 +172,10 @@ class Results:
     @cached_property
     def ids(self) -> list[int]:
         """The ids of the newest ``MAX_RESULTS`` matches, best first (rank, then newest)."""
-        best = sorted(self._found[:MAX_RESULTS], key=lambda row: (row[2], row[1], row[0]))
-        return [pk for pk, _, _ in reversed(best)]
+        best = sorted(
+            self._found[:MAX_RESULTS], key=lambda row: (row[2], row[1], row[0]), reverse=True
+        )
+        return [pk for pk, _, _ in best]
 
     @property
     def more(self) -> bool:
