@@ -281,11 +281,8 @@ class Command(BaseCommand):
             return 0
         writer, editor = users["writer"], users["editor"]
         follow_up = start_follow_up(original, writer)
-        follow_up.slug, follow_up.headline, follow_up.dek = (
-            spec["slug"],
-            spec["headline"],
-            spec["dek"],
-        )
+        for field in ("slug", "headline", "dek"):
+            setattr(follow_up, field, spec[field])
         follow_up.save(update_fields=["slug", "headline", "dek"])
         Takeaway.objects.bulk_create(
             Takeaway(briefing=follow_up, position=n, text=text)
