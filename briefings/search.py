@@ -1,10 +1,12 @@
 """Search of what readers can see: the live revisions of published briefings.
 
 Each revision stores its searchable text when it is frozen (``document``): the dek, key
-takeaways, sections and questions and answers as plain text. On PostgreSQL a stored
-``tsvector`` (headline weighted A, dek B, the rest C, GIN-indexed) answers the query, written
-in web-search syntax (``websearch_to_tsquery``: "quoted phrases", -excluded words, ``or``),
-ranks the results and ``ts_headline`` marks the matches. Elsewhere (SQLite in development) a
+takeaways, sections and questions and answers as plain text. On PostgreSQL its stored
+``tsvector`` (headline weighted A, dek B, the rest C), copied to the briefing's
+``SearchEntry`` when the revision goes live (GIN-indexed there, beside the publish time),
+answers the query, written in web-search syntax (``websearch_to_tsquery``: "quoted phrases",
+-excluded words, ``or``), ranks the results and ``ts_headline`` marks the matches in the
+live revision's text. Elsewhere (SQLite in development) a
 plain fallback parses the same syntax and matches each term case-insensitively in the stored
 text; headline matches rank first.
 
@@ -42,13 +44,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Replace
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom.plaintext import collapse_space, html_to_text
 
-from .models import Revision
+from .models import SearchEntry
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -133,34 +136,46 @@ def parse(query: str) -> list[list[Term]]:
     return [group for group in groups if group]
 
 
-def search(briefings: QuerySet, query: str) -> Results:
+def search(briefings: QuerySet, query: str, topic=None, since=None, until=None) -> Results:
     """The newest ``MAX_RESULTS`` briefings of ``briefings`` (published ones, as listings load
-    them) that match ``query``, best first; ``mark_results`` marks a page of them."""
-    if uses_postgres():
-        return _search_postgres(briefings, query)
-    return _search_fallback(briefings, query)
+    them) that match ``query``, best first, narrowed to ``topic`` and to the days from
+    ``since`` to ``until`` when given; ``mark_results`` marks a page of them."""
+    dates = {}
+    if since:
+        dates["published_at__date__gte"] = since
+    if until:
+        dates["published_at__date__lte"] = until
+    briefings = briefings.filter(**dates)
+    if topic:
+        briefings = briefings.filter(live_revision__topic=topic)
+    if not uses_postgres():
+        return _search_fallback(briefings, query)
+    entries = SearchEntry.objects.filter(published_at__lte=timezone.now(), **dates)
+    if topic:
+        entries = entries.filter(topic=topic)
+    return _search_postgres(briefings, entries, query)
 
 
 class Results:
     """The newest ``MAX_RESULTS`` matches of a search, best first, for Django's ``Paginator``
     (it calls ``count()``, then slices out a page).
 
-    One query reads the newest ``MAX_RESULTS`` matches and one more, each with its rank (on
-    PostgreSQL walking the published-listing index for a common word, from the search index
-    for a rare one); they are put in order here, and a page's rows are then read by id with
-    their ``marks`` (annotations such as ``ts_headline``, so run for the page's rows alone).
-    However many briefings match, no more are read or ranked, and none are counted. ``more``
-    says that more briefings matched than are shown.
+    ``newest`` (the matches as (briefing id, publish time, rank), newest first) is read up to
+    one past ``MAX_RESULTS``: on PostgreSQL from the search entries, walking their publish-time
+    index for a common word, from their search index for a rare one. They are put in order
+    here, and a page's rows are then read from ``briefings`` by id with their ``marks``
+    (annotations such as ``ts_headline``, so run for the page's rows alone). However many
+    briefings match, no more are read or ranked, and none are counted. ``more`` says that more
+    briefings matched than are shown.
     """
 
-    def __init__(self, briefings: QuerySet, matches: Q, rank, **marks):
-        self.briefings, self.marks = briefings, marks
-        self.newest = briefings.filter(matches).annotate(rank=rank).order_by("-published_at", "-id")
+    def __init__(self, briefings: QuerySet, newest: QuerySet, **marks):
+        self.briefings, self.newest, self.marks = briefings, newest, marks
 
     @cached_property
     def _found(self) -> list[tuple]:
         """(pk, published_at, rank) of the newest matches, up to one past ``MAX_RESULTS``."""
-        rows = self.newest.values_list("pk", "published_at", "rank")[: MAX_RESULTS + 1]
+        rows = self.newest[: MAX_RESULTS + 1]
         if not uses_postgres():
             return list(rows)
         # PostgreSQL plans the walk for a common word with parallel workers, whose start costs
@@ -191,17 +206,24 @@ class Results:
         return [rows[pk] for pk in ids if pk in rows]
 
 
-def _search_postgres(briefings: QuerySet, query: str) -> Results:
+def _newest_first(matches: QuerySet, rank, pk: str = "pk") -> QuerySet:
+    return (
+        matches.annotate(rank=rank)
+        .order_by("-published_at", f"-{pk}")
+        .values_list(pk, "published_at", "rank")
+    )
+
+
+def _search_postgres(briefings: QuerySet, entries: QuerySet, query: str) -> Results:
     tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
     marks = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
     # Ranked in a subquery, which the database runs for the rows the query returns only (after
     # its sort and limit): a word read from the search index is not ranked in every match.
-    revision = Revision.objects.filter(pk=OuterRef("live_revision_id")).order_by()
-    rank = revision.values(rank=SearchRank(F("search_vector"), tsquery))
+    entry = SearchEntry.objects.filter(pk=OuterRef("pk")).order_by()
+    rank = entry.values(rank=SearchRank(F("vector"), tsquery))
     return Results(
         briefings,
-        Q(live_revision__search_vector=tsquery),
-        Subquery(rank),
+        _newest_first(entries.filter(vector=tsquery), Subquery(rank), pk="briefing_id"),
         headline_marks=SearchHeadline(
             _words("live_revision__headline"), tsquery, highlight_all=True, **marks
         ),
@@ -226,7 +248,7 @@ def _contains(text: str) -> Q:
 def _search_fallback(briefings: QuerySet, query: str) -> Results:
     groups = parse(query)
     if not groups:
-        return Results(briefings.none(), Q(), Value(0))
+        return Results(briefings.none(), _newest_first(briefings.none(), Value(0)))
     matches = Q()
     for group in groups:
         every = Q()
@@ -241,7 +263,7 @@ def _search_fallback(briefings: QuerySet, query: str) -> Results:
         rank = Case(When(in_headline, then=Value(1)), default=rank, output_field=IntegerField())
     # Snippets are cut from the stored text here: load it with the rows.
     briefings = briefings.defer(None).defer("live_revision__data", "live_revision__search_vector")
-    return Results(briefings, matches, rank)
+    return Results(briefings, _newest_first(briefings.filter(matches), rank))
 
 
 def marked(text: str) -> SafeString:

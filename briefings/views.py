@@ -102,14 +102,13 @@ def search_page(request):
         "max_query_length": search.MAX_QUERY_LENGTH,
     }
     if query:
-        briefings = Briefing.objects.for_listing()
-        if topic := form.cleaned_data.get("topic"):
-            briefings = briefings.filter(live_revision__topic=topic)
-        if start := form.cleaned_data.get("from"):
-            briefings = briefings.filter(published_at__date__gte=start)
-        if end := form.cleaned_data.get("to"):
-            briefings = briefings.filter(published_at__date__lte=end)
-        found = search.search(briefings, query)
+        found = search.search(
+            Briefing.objects.for_listing(),
+            query,
+            topic=form.cleaned_data.get("topic"),
+            since=form.cleaned_data.get("from"),
+            until=form.cleaned_data.get("to"),
+        )
         paginator = Paginator(found, SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         results = list(page.object_list)

@@ -24,7 +24,7 @@ from sources.models import SourceItem
 
 from . import checklist, notifications, permissions, renditions
 from .credits import record_credits
-from .models import Briefing, PublicNote, Revision, StandardsVersion, Transition
+from .models import Briefing, PublicNote, Revision, SearchEntry, StandardsVersion, Transition
 from .snapshot import Snapshot
 
 Status = Briefing.Status
@@ -75,6 +75,7 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
     briefing.published_at = publish_at
     briefing.status = Status.SCHEDULED if briefing.published_at > now else Status.PUBLISHED
     briefing.save()
+    SearchEntry.update_for(briefing)
     transaction.on_commit(clear_public_pages)
     return revision
 
@@ -278,6 +279,7 @@ def unschedule(user, briefing: Briefing, comment: str = "") -> Briefing:
     _set_status(
         briefing, Status.IN_REVIEW, "live_revision", "published_at", "has_unpublished_changes"
     )
+    SearchEntry.update_for(briefing)
     _log(briefing, Action.UNSCHEDULE, before, user, comment.strip())
     transaction.on_commit(clear_public_pages)
     return briefing
@@ -294,6 +296,7 @@ def withdraw(user, briefing: Briefing, reason: str) -> Briefing:
         raise ValidationError("Give readers the reason for withdrawing this briefing.")
     before = briefing.status
     _set_status(briefing, Status.WITHDRAWN)
+    SearchEntry.update_for(briefing)
     PublicNote.objects.create(
         briefing=briefing,
         revision_id=briefing.live_revision_id,

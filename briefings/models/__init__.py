@@ -4,6 +4,7 @@ from .error_report import ErrorReport
 from .preview_link import PreviewLink
 from .public_note import PublicNote, PublicRecordIsPermanent
 from .revision import Revision
+from .search_entry import SearchEntry
 from .standards import StandardsVersion
 from .transition import Transition
 
@@ -19,6 +20,7 @@ __all__ = [
     "PublicRecordIsPermanent",
     "QABlock",
     "Revision",
+    "SearchEntry",
     "Section",
     "StandardsVersion",
     "Takeaway",

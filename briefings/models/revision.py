@@ -7,7 +7,6 @@ and written only through its typed snapshot (``briefings.snapshot``).
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -74,7 +73,8 @@ class Revision(models.Model):
     # it was then. Empty for revisions made live otherwise; those are credited from the log.
     credits = models.JSONField(null=True, blank=True, editable=False)
     # What search reads (briefings.search): the text beneath the headline, written when the
-    # revision is frozen, and on PostgreSQL its weighted tsvector (empty elsewhere).
+    # revision is frozen, and on PostgreSQL its weighted tsvector (empty elsewhere), which the
+    # briefing's ``SearchEntry`` copies when the revision goes live.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -84,8 +84,6 @@ class Revision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["briefing", "number"], name="revision_number_unique"),
         ]
-        # Created on PostgreSQL only (see the migration that adds it).
-        indexes = [GinIndex(fields=["search_vector"], name="revision_search_vector")]
 
     def __str__(self) -> str:
         return f"Revision {self.number} of “{self.headline}”"

@@ -2,6 +2,7 @@
 the plain fallback on SQLite. Every test runs on both."""
 
 import re
+import time
 from datetime import timedelta
 from html import unescape
 
@@ -11,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings import search
-from briefings.models import Briefing, QABlock, Revision, Section, Takeaway
+from briefings import search, workflow
+from briefings.models import Briefing, QABlock, Revision, SearchEntry, Section, Takeaway
 from briefings.workflow import make_live, save_working_copy
 from tests.factories import BriefingFactory, TopicFactory, briefing_in_state
 
@@ -21,7 +22,10 @@ pytestmark = pytest.mark.django_db
 URL = reverse("briefings:search")
 
 
-def published(headline="A briefing", body="", takeaway="", question="", answer="", **kwargs):
+def published(
+    headline="A briefing", body="", takeaway="", question="", answer="", when=None, **kwargs
+):
+    """A briefing published through the workflow, at ``when`` (a past time) if given."""
     briefing = BriefingFactory(headline=headline, **kwargs)
     if body:
         Section.objects.create(briefing=briefing, position=1, heading="What happened", body=body)
@@ -29,7 +33,7 @@ def published(headline="A briefing", body="", takeaway="", question="", answer="
         Takeaway.objects.create(briefing=briefing, position=1, text=takeaway)
     if question:
         QABlock.objects.create(briefing=briefing, position=1, question=question, answer=answer)
-    make_live(briefing)
+    make_live(briefing, when=when)
     return briefing
 
 
@@ -76,9 +80,8 @@ def test_the_searchable_text_is_stored_when_a_revision_is_frozen(client):
 def test_headline_matches_rank_above_matches_in_the_text(client):
     old = timezone.now() - timedelta(days=30)
     in_body = published("Harbour report", body="<p>The levee held overnight.</p>")
-    in_headline = published("Levee holds", body="<p>Nothing else to say.</p>")
     # The headline match is older: rank, not date, puts it first.
-    Briefing.objects.filter(pk=in_headline.pk).update(published_at=old)
+    published("Levee holds", body="<p>Nothing else to say.</p>", when=old)
     del in_body
 
     assert found(client, "levee") == ["Levee holds", "Harbour report"]
@@ -145,10 +148,8 @@ def test_filters_by_topic_and_by_publication_date(client):
     climate = TopicFactory(name="Climate", slug="climate")
     health = TopicFactory(name="Health", slug="health")
     now = timezone.now()
-    jan = published("Ice in January", topic=climate)
-    mar = published("Ice in March", topic=health)
-    Briefing.objects.filter(pk=jan.pk).update(published_at=now.replace(2026, 1, 15))
-    Briefing.objects.filter(pk=mar.pk).update(published_at=now.replace(2026, 3, 15))
+    published("Ice in January", topic=climate, when=now.replace(2026, 1, 15))
+    published("Ice in March", topic=health, when=now.replace(2026, 3, 15))
 
     assert found(client, "ice", topic="climate") == ["Ice in January"]
     assert found(client, "ice", topic="health") == ["Ice in March"]
@@ -183,10 +184,7 @@ def test_results_come_twenty_to_a_page_and_the_pages_keep_the_query(client):
 
 
 def dated(days_ago: int, headline: str, body: str = "") -> Briefing:
-    briefing = published(headline, body=body)
-    when = timezone.now() - timedelta(days=days_ago)
-    Briefing.objects.filter(pk=briefing.pk).update(published_at=when)
-    return briefing
+    return published(headline, body=body, when=timezone.now() - timedelta(days=days_ago))
 
 
 def test_past_the_bound_only_the_newest_matches_are_ranked_and_counted(client, monkeypatch):
@@ -262,6 +260,54 @@ def test_an_earlier_revision_of_a_live_briefing_is_not_found(client):
 
     assert found(client, "herons") == []
     assert found(client, "egrets") == ["Egret count"]
+
+
+@pytest.mark.parametrize(
+    ("state", "has_entry"),
+    [
+        ("draft", False),
+        ("in_review", False),
+        ("changes_requested", False),
+        ("scheduled", True),  # searched only once its time has come
+        ("published", True),
+        ("published_changes", True),
+        ("withdrawn", False),
+    ],
+)
+def test_a_briefing_has_a_search_entry_while_it_has_a_live_revision(
+    writer, editor, state, has_entry
+):
+    briefing = briefing_in_state(state, writer, editor)
+    entry = SearchEntry.objects.filter(briefing=briefing).first()
+    assert (entry is not None) == has_entry
+    if entry:
+        assert entry.published_at == briefing.published_at
+        assert entry.topic_id == briefing.live_revision.topic_id
+
+
+def test_unscheduling_takes_the_entry_away(writer, editor):
+    briefing = briefing_in_state("scheduled", writer, editor)
+    workflow.unschedule(editor, briefing)
+    assert not SearchEntry.objects.filter(briefing=briefing).exists()
+
+
+def test_a_scheduled_briefing_is_found_once_its_time_has_come_with_no_worker(client):
+    when = timezone.now() + timedelta(seconds=1)
+    published("Lock gates reopen", when=when)
+    assert found(client, "lock gates") == []
+    time.sleep(max((when - timezone.now()).total_seconds(), 0) + 0.05)
+    assert found(client, "lock gates") == ["Lock gates reopen"]
+
+
+def test_a_republication_moves_the_briefing_to_its_new_topic(client):
+    rivers, coasts = TopicFactory(slug="rivers"), TopicFactory(slug="coasts")
+    briefing = published("Estuary dredging", topic=rivers)
+    briefing.topic = coasts
+    briefing.save()
+    make_live(briefing)
+
+    assert found(client, "estuary", topic="coasts") == ["Estuary dredging"]
+    assert found(client, "estuary", topic="rivers") == []
 
 
 @pytest.mark.parametrize(
@@ -351,21 +397,28 @@ def test_a_page_of_results_costs_a_bounded_number_of_queries(client):
     assert len(reads) <= 4, reads
 
 
-def test_the_data_migration_fills_revisions_frozen_before_search(client):
+def test_the_data_migrations_fill_revisions_and_entries_made_before_search(client):
+    """0022 gave revisions frozen before search their text; 0027 gave briefings published
+    before it their search entries, read from those revisions."""
     from importlib import import_module
     from types import SimpleNamespace
 
     from django.apps import apps
 
-    migration = import_module("briefings.migrations.0022_revision_search")
+    schema_editor = SimpleNamespace(connection=connection)
     briefing = published("Older briefing", body="<p>Saltmarsh restored.</p>")
+    withdrawn = published("Withdrawn", body="<p>Saltmarsh too.</p>")
+    Briefing.objects.filter(pk=withdrawn.pk).update(status=Briefing.Status.WITHDRAWN)
     Revision.objects.update(search_document="", search_vector=None)
+    SearchEntry.objects.all().delete()
     assert found(client, "saltmarsh") == []
 
-    migration.fill_search_text(apps, SimpleNamespace(connection=connection))
+    import_module("briefings.migrations.0022_revision_search").fill_search_text(apps, schema_editor)
+    import_module("briefings.migrations.0027_search_entry").fill_entries(apps, schema_editor)
 
     assert found(client, "saltmarsh") == [briefing.headline]
     assert found(client, "older") == [briefing.headline]
+    assert list(SearchEntry.objects.values_list("briefing", flat=True)) == [briefing.pk]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")

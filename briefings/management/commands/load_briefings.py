@@ -37,6 +37,7 @@ from briefings.models import (
     PublicNote,
     QABlock,
     Revision,
+    SearchEntry,
     Section,
     StandardsVersion,
     Takeaway,
@@ -283,6 +284,7 @@ class Command(BaseCommand):
             if b.live_revision.number > 1:  # as make_live dates a briefing going out again
                 b.republished_at = b.live_revision.saved_at
         Briefing.objects.bulk_update(briefings, ["live_revision", "republished_at"])
+        SearchEntry.fill(Briefing.objects.filter(pk__in=[b.pk for b in briefings]))
         Briefing.objects.filter(pk__in=[b.pk for b in briefings]).update(
             created_at=F("published_at") - timedelta(hours=1), modified_at=F("published_at")
         )
