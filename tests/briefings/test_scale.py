@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from briefings import search, working_copy
-from briefings.models import Briefing, PublicNote, Revision, Transition
+from briefings.models import Briefing, PublicNote, Revision, SearchEntry, Transition
 from briefings.snapshot import Snapshot
 from briefings.views import PAGE_SIZE
 from tests.factories import BriefingFactory, UserFactory
@@ -41,6 +41,9 @@ def test_loaded_briefings_hold_what_publishing_would_have_stored():
     twice = [b for b in briefings if b.revisions.count() == 2]
     assert twice and all(b.live_revision.number == 2 for b in twice)
     assert PublicNote.objects.exists()
+    # Each has its search entry, with its vector on PostgreSQL, as make_live writes it.
+    with_vectors = SearchEntry.objects.filter(vector__isnull=connection.vendor != "postgresql")
+    assert with_vectors.count() == 45
     # Search finds a loaded briefing by its words (on PostgreSQL through the stored vector).
     word = briefings[0].live_revision.headline.split()[0]
     assert briefings[0].pk in search.search(Briefing.objects.for_listing(), word).ids
