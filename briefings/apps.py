@@ -13,6 +13,7 @@ class BriefingsConfig(AppConfig):
         from sources.models import Outlet
 
         from .pages import changed_pages, user_saved
+        from .sitemaps import briefing_deleted
 
         # With PUBLIC_PAGES_ROOT set, these pages are written as soon as readers' content changes.
         pages.on_advance(changed_pages)
@@ -23,6 +24,12 @@ class BriefingsConfig(AppConfig):
             clear_public_pages_on_commit,
             sender=self.get_model("Briefing"),
             dispatch_uid="clear-public-pages-deleted-briefing",
+        )
+        # Nor does the workflow take a deleted briefing out of its month's sitemap count.
+        post_delete.connect(
+            briefing_deleted,
+            sender=self.get_model("Briefing"),
+            dispatch_uid="sitemap-months-deleted-briefing",
         )
 
         # Workflow transitions clear the public pages themselves; these models appear on

@@ -25,6 +25,7 @@ from sources.models import SourceItem
 from . import checklist, notifications, permissions, renditions
 from .credits import record_credits
 from .models import Briefing, PublicNote, Revision, SearchEntry, StandardsVersion, Transition
+from .sitemaps import refresh_months
 from .snapshot import Snapshot
 
 Status = Briefing.Status
@@ -72,10 +73,12 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
     if before is not None:
         briefing.republished_at = revision.created_at
     briefing.has_unpublished_changes = False
+    previous = briefing.published_at  # a rescheduled briefing leaves its month
     briefing.published_at = publish_at
     briefing.status = Status.SCHEDULED if briefing.published_at > now else Status.PUBLISHED
     briefing.save()
     SearchEntry.update_for(briefing)
+    refresh_months(previous, publish_at)
     transaction.on_commit(clear_public_pages)
     return revision
 
@@ -272,7 +275,7 @@ def unschedule(user, briefing: Briefing, comment: str = "") -> Briefing:
     """Cancel a scheduled publication: the briefing goes back to review."""
     briefing = _locked(briefing)
     _require(user, Action.UNSCHEDULE, briefing)
-    before = briefing.status
+    before, month = briefing.status, briefing.published_at
     briefing.live_revision = None
     briefing.published_at = None
     briefing.has_unpublished_changes = False
@@ -280,6 +283,7 @@ def unschedule(user, briefing: Briefing, comment: str = "") -> Briefing:
         briefing, Status.IN_REVIEW, "live_revision", "published_at", "has_unpublished_changes"
     )
     SearchEntry.update_for(briefing)
+    refresh_months(month)
     _log(briefing, Action.UNSCHEDULE, before, user, comment.strip())
     transaction.on_commit(clear_public_pages)
     return briefing
@@ -297,6 +301,7 @@ def withdraw(user, briefing: Briefing, reason: str) -> Briefing:
     before = briefing.status
     _set_status(briefing, Status.WITHDRAWN)
     SearchEntry.update_for(briefing)
+    refresh_months(briefing.published_at)
     PublicNote.objects.create(
         briefing=briefing,
         revision_id=briefing.live_revision_id,
@@ -331,6 +336,7 @@ def add_correction(user, briefing: Briefing, kind: str, body: str) -> PublicNote
         created_by=user,
     )
     Briefing.objects.filter(pk=briefing.pk).update(modified_at=timezone.now())
+    refresh_months(briefing.published_at)  # a dated note is the month's lastmod
     _log(
         briefing,
         Action.CORRECT,
@@ -397,6 +403,7 @@ def publish_due_scheduled(now: datetime | None = None) -> list[Briefing]:
             if briefing is None:
                 continue
             _set_status(briefing, Status.PUBLISHED)
+            refresh_months(briefing.published_at)  # readers see it now: its month counts it
             _log(
                 briefing,
                 Action.PUBLISH_SCHEDULED,

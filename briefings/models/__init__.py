@@ -5,6 +5,7 @@ from .preview_link import PreviewLink
 from .public_note import PublicNote, PublicRecordIsPermanent
 from .revision import Revision
 from .search_entry import SearchEntry
+from .sitemap_month import SitemapMonth
 from .standards import StandardsVersion
 from .transition import Transition
 
@@ -22,6 +23,7 @@ __all__ = [
     "Revision",
     "SearchEntry",
     "Section",
+    "SitemapMonth",
     "StandardsVersion",
     "Takeaway",
     "Topic",

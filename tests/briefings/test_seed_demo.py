@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from briefings.models import Briefing, Topic
+from briefings.models import Briefing, SitemapMonth, Topic
+from briefings.sitemaps import rebuild_months
 from newsroom.models import User
 from sources.models import Outlet
 
@@ -120,3 +121,13 @@ def test_the_demo_has_a_story_thread_published_through_the_workflow(demo, client
     assert f'This follows <a href="{original.get_absolute_url()}">' in page
     original_page = client.get(original.get_absolute_url()).text
     assert f'<a href="{follow_up.get_absolute_url()}">{follow_up.headline}</a>' in original_page
+
+
+def test_the_demo_is_in_the_sitemap_index_as_the_briefings_say(demo):
+    """The demo publishes and corrects through the workflow, which keeps the sitemap index's
+    months: rebuilding them from the briefings changes nothing."""
+    rows = SitemapMonth.objects.filter(briefings__gt=0).order_by("month")
+    kept = list(rows.values_list("month", "briefings", "lastmod"))
+    rebuild_months()
+    assert list(rows.values_list("month", "briefings", "lastmod")) == kept
+    assert sum(count for _, count, _ in kept) == Briefing.objects.published().count()

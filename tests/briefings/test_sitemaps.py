@@ -3,22 +3,35 @@ sitemap of the last 48 hours (at most 1,000), outlets and authors, and an index 
 load every briefing."""
 
 import io
+import math
 import re
+import threading
+import time
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from xml.etree import ElementTree
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from briefings.models import Briefing, Revision
-from briefings.sitemaps import NEWS_LIMIT
+from briefings import sitemaps
+from briefings.models import Briefing, Revision, SitemapMonth
+from briefings.sitemaps import NEWS_LIMIT, BriefingSitemap, rebuild_months, refresh_months
 from briefings.templatetags.sitemap_dates import w3c
-from briefings.workflow import make_live
+from briefings.workflow import (
+    add_correction,
+    make_live,
+    publish_due_scheduled,
+    unschedule,
+    withdraw,
+)
 from tests.factories import (
     BriefingFactory,
     OutletFactory,
@@ -26,6 +39,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
     add_children,
+    briefing_in_state,
 )
 
 pytestmark = pytest.mark.django_db
@@ -246,6 +260,7 @@ def test_a_months_lastmod_follows_a_new_revision_or_a_correction(client, editor)
     three_days_ago = timezone.now() - timedelta(days=3)
     Revision.objects.filter(pk=briefing.live_revision_id).update(created_at=three_days_ago)
     Briefing.objects.filter(pk=briefing.pk).update(republished_at=three_days_ago)
+    refresh_months(when)  # dated past the workflow, so counted again as a bulk edit must
     revised = index_lastmod()
     assert revised == w3c(three_days_ago)
     assert revised > first
@@ -319,7 +334,7 @@ def month_entries(client) -> dict:
     return {loc.removeprefix(SITE): lastmod for loc, lastmod in entries.items() if "-20" in loc}
 
 
-def test_a_month_fuller_than_a_sitemap_page_is_listed_once_a_page(client, monkeypatch):
+def test_a_month_fuller_than_a_sitemap_page_is_listed_once_a_page(client, monkeypatch, editor):
     from briefings.sitemaps import BriefingSitemap
 
     monkeypatch.setattr(BriefingSitemap, "limit", 2)
@@ -327,7 +342,7 @@ def test_a_month_fuller_than_a_sitemap_page_is_listed_once_a_page(client, monkey
     for _ in range(5):  # three pages: 2, 2 and 1, all published at the same instant
         published(when=may)
     full = [published(when=june + timedelta(days=day)) for day in range(3)]  # one page of 2
-    Briefing.objects.filter(pk=full[0].pk).update(status="withdrawn")
+    withdraw(editor, full[0], "Published in error.")
 
     assert list(month_entries(client)) == [
         "/sitemap-briefings-2026-06.xml",
@@ -387,3 +402,162 @@ def test_the_data_migration_dates_republications_not_first_publications_after_dr
     assert after_drafts.live_revision.number == 3
     assert after_drafts.republished_at is None
     assert again.republished_at == again.live_revision.created_at
+
+
+# The index's months come from a row a month (SitemapMonth), kept by the workflow.
+
+
+def months_from_scratch() -> list[tuple]:
+    """What the index should list: (first instant, lastmod, pages) of each month with a
+    published briefing, newest first, worked out in Python from every published briefing."""
+    found = {}
+    for b in Briefing.objects.published().with_noted_at():
+        local = timezone.localtime(b.published_at)
+        start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        count, *dates = found.get(start, (0,))
+        found[start] = (count + 1, *dates, b.published_at, b.republished_at, b.noted_at)
+    return [
+        (start, max(filter(None, dates)), math.ceil(count / BriefingSitemap.limit))
+        for start, (count, *dates) in sorted(found.items(), reverse=True)
+    ]
+
+
+def test_the_months_follow_every_change_readers_see(writer, editor, monkeypatch):
+    monkeypatch.setattr(BriefingSitemap, "limit", 2)
+    old, older = datetime(2026, 5, 10, 12, tzinfo=UTC), datetime(2026, 3, 10, 12, tzinfo=UTC)
+    first, second = published(when=older), published(when=older + timedelta(days=1))
+    third = published(when=old)
+    live = briefing_in_state("published", writer, editor)
+    assert sitemaps.months() == months_from_scratch() and len(sitemaps.months()) == 3
+
+    make_live(Briefing.objects.get(pk=second.pk))  # out again: a later lastmod
+    add_correction(editor, first, "correction", "<p>Fixed.</p>")
+    withdraw(editor, third, "Published in error.")
+    assert sitemaps.months() == months_from_scratch() and len(sitemaps.months()) == 2
+
+    scheduled = briefing_in_state("scheduled", writer, editor)
+    cancelled = briefing_in_state("scheduled", writer, editor)
+    unschedule(editor, cancelled)
+    assert sitemaps.months() == months_from_scratch()
+    Briefing.objects.filter(pk=scheduled.pk).update(published_at=old)  # its time has come
+    publish_due_scheduled()
+    assert sitemaps.months() == months_from_scratch() and len(sitemaps.months()) == 3
+
+    make_live(Briefing.objects.get(pk=live.pk), when=older)  # its month is another now
+    assert sitemaps.months() == months_from_scratch() and sitemaps.months()[-1][2] == 2
+    Briefing.objects.get(pk=live.pk).delete()
+    assert sitemaps.months() == months_from_scratch() and sitemaps.months()[-1][2] == 1
+
+
+def test_a_month_leaves_the_index_when_its_only_briefing_is_withdrawn(client, editor):
+    briefing = published(when=timezone.now() - timedelta(days=70))
+    published()
+    month = f"/sitemap-briefings-{timezone.localtime(briefing.published_at):%Y-%m}.xml"
+    assert month in month_entries(client)
+
+    withdraw(editor, briefing, "Published in error.")
+
+    assert list(month_entries(client)) == [f"/sitemap-briefings-{this_month()}.xml"]
+
+
+def test_a_scheduled_briefing_enters_the_index_once_its_publication_is_recorded(
+    client, writer, editor
+):
+    scheduled = briefing_in_state("scheduled", writer, editor)
+    cancelled = briefing_in_state("scheduled", writer, editor)
+    assert publish_due_scheduled() == []  # not yet its time
+    assert month_entries(client) == {}
+
+    unschedule(editor, cancelled)
+    Briefing.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())  # its time
+    assert month_entries(client) == {}  # readers see it; the index counts it once recorded
+    publish_due_scheduled()
+
+    scheduled.refresh_from_db()
+    month = f"/sitemap-briefings-{this_month()}.xml"
+    assert month_entries(client) == {month: w3c(scheduled.published_at)}
+    assert locs(xml(client, month)) == [f"{SITE}{scheduled.get_absolute_url()}"]
+
+
+def test_the_index_counts_no_briefings(client):
+    for days in (0, 40, 80):
+        published(when=timezone.now() - timedelta(days=days))
+    with CaptureQueriesContext(connection) as queries:
+        root = xml(client, "/sitemap.xml")
+    assert len([loc for loc in locs(root) if "/sitemap-briefings-" in loc]) == 3
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert not [sql for sql in counts if '"briefings_briefing"' in sql]
+
+
+def test_rebuilding_the_months_and_the_migration_count_what_the_briefings_say(settings, editor):
+    """Rows changed past the workflow (as load_briefings writes them) are counted once the
+    months are rebuilt; the migration that made the table fills it the same way."""
+    settings.TIME_ZONE = "Europe/Paris"
+    for when in (
+        datetime(2026, 10, 31, 22, 30, tzinfo=UTC),  # October in Paris
+        datetime(2026, 10, 31, 23, 30, tzinfo=UTC),  # November in Paris
+        datetime(2026, 8, 3, tzinfo=UTC),
+    ):
+        published(when=when)
+    again = published(when=datetime(2026, 8, 4, tzinfo=UTC))
+    make_live(Briefing.objects.get(pk=again.pk))
+    add_correction(editor, again, "update", "<p>Later news.</p>")
+    october = Briefing.objects.filter(published_at__lt=datetime(2026, 10, 31, 23, tzinfo=UTC))
+    october.filter(published_at__month=10).update(published_at=datetime(2026, 7, 1, tzinfo=UTC))
+    SitemapMonth.objects.filter(month__month=11).update(briefings=5)
+    assert sitemaps.months() != months_from_scratch()
+
+    rebuild_months()
+    assert sitemaps.months() == months_from_scratch() and len(sitemaps.months()) == 3
+    rows = SitemapMonth.objects.filter(briefings__gt=0).order_by("month")
+    rebuilt = list(rows.values_list("month", "briefings", "lastmod"))
+
+    SitemapMonth.objects.all().delete()
+    import_module("briefings.migrations.0028_sitemap_months").count_months(apps, None)
+    assert list(rows.values_list("month", "briefings", "lastmod")) == rebuilt
+
+
+def test_loading_briefings_in_bulk_counts_their_months():
+    call_command("load_briefings", count=30, batch=10, years=1, stdout=io.StringIO())
+    assert len(sitemaps.months()) >= 12
+    assert sitemaps.months() == months_from_scratch()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_publications_in_one_month_at_once_are_both_counted():
+    """The second publication waits for the month's row, locked by the first until it
+    commits, and only then counts the month's briefings: the first among them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one transaction write at a time")
+    published()  # the month's row exists
+    first, second = (add_children(BriefingFactory(), count=1) for _ in range(2))
+    locked, commit = threading.Event(), threading.Event()
+
+    def publish_first():
+        with transaction.atomic():
+            make_live(first)
+            locked.set()
+            commit.wait(10)
+        connection.close()
+
+    def publish_second():
+        make_live(second)
+        connection.close()
+
+    threads = [threading.Thread(target=publish_first), threading.Thread(target=publish_second)]
+    threads[0].start()
+    assert locked.wait(10)
+    threads[1].start()
+    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    for _ in range(200):  # until the second waits for the lock
+        with connection.cursor() as cursor:
+            cursor.execute(waiting)
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.05)
+    commit.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert [pages for _, _, pages in sitemaps.months()] == [1]
+    assert SitemapMonth.objects.get().briefings == 3
