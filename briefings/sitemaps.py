@@ -148,11 +148,11 @@ def _month_figures(start) -> dict:
     )
 
 
-@transaction.atomic
 def refresh_months(*instants) -> None:
     """Recompute the index's figures (``SitemapMonth``) for the months of ``instants`` (None
     is ignored) from their briefings. Call it in the transaction that changes which briefings
-    readers see, or their dates, with the briefing's first publication time.
+    readers see, or their dates, with the briefing's first publication time (it takes locks
+    that last until that transaction ends, so it must run in one).
 
     Each month's row is made if missing and locked before its briefings are read: in READ
     COMMITTED a writer that waited for the lock then counts everything committed before it got
@@ -177,6 +177,7 @@ def briefing_deleted(sender, instance, **kwargs) -> None:
     refresh_months(instance.published_at)
 
 
+@transaction.atomic
 def rebuild_months() -> None:
     """Recompute every month's figures: after briefings are loaded in bulk (or TIME_ZONE is
     changed), which the workflow's calls to ``refresh_months`` do not see."""
