@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from .. import checklist, diff, followups, permissions, workflow, working_copy
 from ..inbox import CannotStartBriefing
-from ..models import Briefing, PreviewLink, Transition
+from ..models import Briefing, PreviewLink, PublicNote, Transition
 from ..snapshot import Snapshot
 
 SHARE_DAYS = [(1, "1 day"), (3, "3 days"), (7, "7 days"), (14, "14 days")]
@@ -64,6 +64,10 @@ class WorkflowAdminMixin:
                 else None,
                 # What the writer said on submitting, for the editor reviewing it.
                 "submission": last_submit if obj.status == Briefing.Status.IN_REVIEW else None,
+                # The notice readers see at a withdrawn briefing's address, from its record.
+                "withdrawal": obj.public_notes.filter(kind=PublicNote.Kind.WITHDRAWAL).last()
+                if obj.status == Briefing.Status.WITHDRAWN
+                else None,
                 "can_edit": can_edit,
                 # With an editable form on the page, the buttons submit it (save, then act).
                 "in_form": can_edit,

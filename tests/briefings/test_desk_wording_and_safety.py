@@ -88,6 +88,19 @@ def test_withdrawing_needs_the_confirmation_box(client, writer, editor):
     assert briefing.status == Briefing.Status.WITHDRAWN
 
 
+def test_a_withdrawn_briefings_form_shows_the_reason_readers_see(client, writer, editor):
+    briefing = briefing_in_state("published", writer, editor)
+    client.force_login(editor)
+    reason = {"reason": "The source retracted its <report> & apologised."}
+    data = {**reason, "version": str(briefing.version), "withdraw-confirm": "yes"}
+    client.post(transition_url(briefing, "withdraw"), data)
+
+    page = client.get(change_url(briefing)).text
+    assert "Readers see a notice with this reason:" in page
+    assert "The source retracted its &lt;report&gt; &amp; apologised." in page
+    assert "“”" not in page
+
+
 def test_restoring_asks_first_on_a_page_of_its_own(client, writer, editor):
     briefing = briefing_in_state("published_changes", writer, editor)
     client.force_login(writer)
