@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from redis.exceptions import RedisError
 
 from newsroom import pages
@@ -119,19 +120,39 @@ def _restored(entry) -> HttpResponse:
     return response
 
 
+def _store(request, key: str, generation: int, response) -> None:
+    try:
+        cache.set(key, _stored(generation, response), settings.PAGE_CACHE_SECONDS)
+    except CACHE_ERRORS as error:
+        _log_failure(request, error)
+
+
+# The views wrapped in ``public_page``, by identity: an attribute would be copied by
+# ``functools.wraps`` onto a view that wraps one of them with checks of its own (the API's
+# rate limit), which the middleware must then not skip.
+_PUBLIC_VIEWS: set = set()
+
+
 def public_page(view):
     """Serve anonymous GET requests of ``view`` from the cache.
 
     A page is kept under its address with the generation it was rendered in, and the
     generation is read with it in one round trip; an entry of an earlier generation is a miss.
-    Pages are sent as one body either way: a response written in many pieces (a feed) is sent
-    in as many writes.
+    A reader's request (no session cookie) is looked up by ``PageCacheMiddleware`` before the
+    rest of the middleware runs; this then only renders the page and marks it for that
+    middleware to keep. Any other anonymous request (one with a session cookie, or to a view
+    that wraps this one, as the API's do) is looked up and kept here. Pages are sent as one
+    body either way: a response written in many pieces (a feed) is sent in as many writes.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in {"GET", "HEAD"} or request.user.is_authenticated:
             return view(request, *args, **kwargs)
+        if hasattr(request, "page_cache_generation"):  # looked up by the middleware
+            response = _one_body(pages.render(view, request, *args, **kwargs))
+            response.keep_as_public_page = _cacheable(response)
+            return response
         try:
             key = _cache_key(request)
             generation, entry = _generation_and(key)
@@ -142,13 +163,57 @@ def public_page(view):
             return _restored(entry)
         response = _one_body(pages.render(view, request, *args, **kwargs))
         if key and _cacheable(response):
-            try:
-                cache.set(key, _stored(generation, response), settings.PAGE_CACHE_SECONDS)
-            except CACHE_ERRORS as error:
-                _log_failure(request, error)
+            _store(request, key, generation, response)
         return response
 
+    _PUBLIC_VIEWS.add(wrapped)
     return wrapped
+
+
+def _reader_key(request) -> str | None:
+    """The cache key of a reader's request for a public page: a GET or HEAD with no session
+    cookie (so from nobody logged in) for an address whose view is wrapped in
+    ``public_page``. None for any other request."""
+    if request.method not in {"GET", "HEAD"} or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return None
+    return _cache_key(request) if view in _PUBLIC_VIEWS else None
+
+
+class PageCacheMiddleware:
+    """Serve readers' public pages from the cache before the middleware below it runs.
+
+    A cached page needs none of it: no session, user, CSRF token or log-in checks, so a page
+    from the cache costs about what a bare view does (bench/render.py). What that middleware
+    adds to a page's headers (``Vary: Cookie``, ``X-Frame-Options``) is kept with the page:
+    it is stored here, on its way out, once the view has marked it as one to keep. The
+    middleware above it (security headers, the content security policy) runs for every page.
+    Put it after WhiteNoise and before the session middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _reader_key(request)
+        if key is None:
+            return self.get_response(request)
+        try:
+            generation, entry = _generation_and(key)
+        except CACHE_ERRORS as error:
+            _log_failure(request, error)
+            request.page_cache_generation = None  # rendered uncached; not looked up again
+            return self.get_response(request)
+        if entry is not None and entry[0] == generation:
+            return _restored(entry)
+        request.page_cache_generation = generation
+        response = self.get_response(request)
+        if getattr(response, "keep_as_public_page", False) and not response.cookies:
+            _store(request, key, generation, response)
+        return response
 
 
 def _one_body(response):

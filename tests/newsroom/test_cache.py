@@ -212,3 +212,48 @@ def test_pages_are_sent_as_one_body_rendered_or_from_the_cache(client, url):
         response = client.get(url)
         assert response.status_code == 200
         assert len(list(response)) == 1, attempt
+
+
+def test_a_readers_page_comes_from_the_cache_before_the_rest_of_the_middleware(
+    client, redis_cache, django_assert_num_queries
+):
+    """PageCacheMiddleware answers a reader (no session cookie) before sessions, users and
+    CSRF: the cached page carries every header the rendered one had, and no SQL is run."""
+    briefing = published(headline="Early answer")
+    rendered = client.get(briefing.get_absolute_url())
+    with django_assert_num_queries(0):
+        cached = client.get(briefing.get_absolute_url())
+
+    assert hasattr(rendered.wsgi_request, "user")  # went through the whole middleware
+    assert not hasattr(cached.wsgi_request, "user")  # answered before the authentication's
+    assert cached.content == rendered.content
+    assert dict(cached.items()) == dict(rendered.items())
+    assert {"Vary", "X-Frame-Options", "Content-Security-Policy"} <= set(cached.headers)
+
+
+def test_with_a_session_cookie_the_page_is_looked_up_by_the_view(client, redis_cache):
+    """A stale or anonymous session cookie: the middleware leaves it alone (a session may be
+    someone logged in), and the view's own look-up serves anonymous readers from the cache."""
+    briefing = published(headline="Cookie jar")
+    client.get(briefing.get_absolute_url())
+    client.cookies["sessionid"] = "no-such-session"
+    response = client.get(briefing.get_absolute_url())
+    assert response.status_code == 200 and "Cookie jar" in response.text
+    assert hasattr(response.wsgi_request, "user")
+
+
+def test_other_pages_cost_no_round_trip_to_redis(client, redis_cache):
+    """Only addresses of public pages are looked up before the view: the log-in page, a
+    missing page and the API (whose rate limit runs before its own cache) are not."""
+    published(headline="Elsewhere")
+    client.get("/api/v1/briefings")
+    counter = redis.Redis(port=redis_cache.port)
+    try:
+        before = redis_commands(counter)
+        client.get("/admin/login/")
+        client.get("/no/such/page/")
+        assert redis_commands(counter) - before == Counter()
+        api = client.get("/api/v1/briefings")
+        assert api.status_code == 200 and hasattr(api.wsgi_request, "user")
+    finally:
+        counter.close()
