@@ -176,6 +176,7 @@ def _reader_key(request) -> str | None:
     ``public_page``. None for any other request."""
     if request.method not in {"GET", "HEAD"} or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
+    request.get_host()  # a host not in ALLOWED_HOSTS is refused (400) before any cache
     try:
         view = resolve(request.path_info).func
     except Resolver404:

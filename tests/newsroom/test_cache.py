@@ -257,3 +257,11 @@ def test_other_pages_cost_no_round_trip_to_redis(client, redis_cache):
         assert api.status_code == 200 and hasattr(api.wsgi_request, "user")
     finally:
         counter.close()
+
+
+def test_a_host_not_allowed_is_refused_before_the_cache_answers(client, redis_cache):
+    briefing = published(headline="Right host")
+    assert client.get(briefing.get_absolute_url()).status_code == 200  # now cached
+    response = client.get(briefing.get_absolute_url(), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert b"Right host" not in response.content
