@@ -12,8 +12,8 @@ class BriefingsConfig(AppConfig):
         from newsroom.cache import clear_public_pages_on_commit
         from sources.models import Outlet
 
+        from .models.sitemap_month import briefing_deleted
         from .pages import changed_pages, user_saved
-        from .sitemaps import briefing_deleted
 
         # With PUBLIC_PAGES_ROOT set, these pages are written as soon as readers' content changes.
         pages.on_advance(changed_pages)

@@ -5,11 +5,11 @@ explanatory pages.
 Every address is on ``settings.SITE_URL`` whatever host the request came to; ``lastmod``
 values carry the time (W3C datetime to the second, with the offset), and each section's
 latest one, for the index, comes from one aggregate query; each month's, with its count, from
-a row a month (``SitemapMonth``) that the workflow keeps up to date (``refresh_months``).
+a row a month (``SitemapMonth``) that the workflow keeps up to date (``SitemapMonth.refresh``).
 """
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,8 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -129,69 +128,13 @@ def month_briefings(start):
     )
 
 
-def _month_start(month: date) -> datetime:
-    return timezone.make_aware(datetime(month.year, month.month, 1))
-
-
-def _month_figures(start) -> dict:
-    """How many published briefings were first published in the calendar month from
-    ``start``, and when they last changed: a range of the publish-time index, a month's
-    briefings only."""
-    end = (start + timedelta(days=32)).replace(day=1)
-    briefings = Briefing.objects.published().filter(published_at__gte=start, published_at__lt=end)
-    dating = Q(public_notes__kind__in=PublicNote.DATING)
-    return briefings.aggregate(
-        count=Count("pk", distinct=True),  # distinct: a briefing is a row per note
-        published=Max("published_at"),
-        revised=Max("republished_at"),
-        noted=Max("public_notes__created_at", filter=dating),
-    )
-
-
-def refresh_months(*instants) -> None:
-    """Recompute the index's figures (``SitemapMonth``) for the months of ``instants`` (None
-    is ignored) from their briefings. Call it in the transaction that changes which briefings
-    readers see, or their dates, with the briefing's first publication time (it takes locks
-    that last until that transaction ends, so it must run in one).
-
-    Each month's row is made if missing and locked before its briefings are read: in READ
-    COMMITTED a writer that waited for the lock then counts everything committed before it got
-    it, so two publications in one month never each write a count that misses the other.
-    Months are locked in date order, so two writers never each hold a month the other waits
-    for. A month left without briefings keeps its row, at 0: deleting it would leave a writer
-    waiting for its lock with no row to lock."""
-    months = {timezone.localtime(instant).date().replace(day=1) for instant in instants if instant}
-    for month in sorted(months):
-        start = _month_start(month)
-        row = SitemapMonth(month=month, briefings=0, lastmod=start)
-        SitemapMonth.objects.bulk_create([row], ignore_conflicts=True)
-        row = SitemapMonth.objects.select_for_update().get(month=month)
-        figures = _month_figures(start)
-        row.briefings = figures.pop("count")
-        row.lastmod = _latest(*figures.values()) or start
-        row.save(update_fields=["briefings", "lastmod"])
-
-
-def briefing_deleted(sender, instance, **kwargs) -> None:
-    """A deleted briefing leaves its month (connected in apps.py)."""
-    refresh_months(instance.published_at)
-
-
-@transaction.atomic
-def rebuild_months() -> None:
-    """Recompute every month's figures: after briefings are loaded in bulk (or TIME_ZONE is
-    changed), which the workflow's calls to ``refresh_months`` do not see."""
-    starts = Briefing.objects.published().datetimes("published_at", "month")
-    kept = SitemapMonth.objects.values_list("month", flat=True)
-    refresh_months(*starts, *map(_month_start, kept))
-
-
 def months() -> list[tuple]:
     """(first instant, lastmod, sitemap pages) of every month with published briefings,
-    newest first: a row a month, kept by ``refresh_months``, never a count of the briefings."""
+    newest first: a row a month, kept by the workflow (``SitemapMonth.refresh``), never a count
+    of the briefings."""
     rows = SitemapMonth.objects.filter(briefings__gt=0).order_by("-month")
     return [
-        (_month_start(month), lastmod, math.ceil(count / BriefingSitemap.limit))
+        (SitemapMonth.start_of(month), lastmod, math.ceil(count / BriefingSitemap.limit))
         for month, count, lastmod in rows.values_list("month", "briefings", "lastmod")
     ]
 

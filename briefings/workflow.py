@@ -24,8 +24,15 @@ from sources.models import SourceItem
 
 from . import checklist, notifications, permissions, renditions
 from .credits import record_credits
-from .models import Briefing, PublicNote, Revision, SearchEntry, StandardsVersion, Transition
-from .sitemaps import refresh_months
+from .models import (
+    Briefing,
+    PublicNote,
+    Revision,
+    SearchEntry,
+    SitemapMonth,
+    StandardsVersion,
+    Transition,
+)
 from .snapshot import Snapshot
 
 Status = Briefing.Status
@@ -78,7 +85,7 @@ def make_live(briefing: Briefing, user=None, when=None, snapshot=None) -> Revisi
     briefing.status = Status.SCHEDULED if briefing.published_at > now else Status.PUBLISHED
     briefing.save()
     SearchEntry.update_for(briefing)
-    refresh_months(previous, publish_at)
+    SitemapMonth.refresh(previous, publish_at)
     transaction.on_commit(clear_public_pages)
     return revision
 
@@ -283,7 +290,7 @@ def unschedule(user, briefing: Briefing, comment: str = "") -> Briefing:
         briefing, Status.IN_REVIEW, "live_revision", "published_at", "has_unpublished_changes"
     )
     SearchEntry.update_for(briefing)
-    refresh_months(month)
+    SitemapMonth.refresh(month)
     _log(briefing, Action.UNSCHEDULE, before, user, comment.strip())
     transaction.on_commit(clear_public_pages)
     return briefing
@@ -301,7 +308,7 @@ def withdraw(user, briefing: Briefing, reason: str) -> Briefing:
     before = briefing.status
     _set_status(briefing, Status.WITHDRAWN)
     SearchEntry.update_for(briefing)
-    refresh_months(briefing.published_at)
+    SitemapMonth.refresh(briefing.published_at)
     PublicNote.objects.create(
         briefing=briefing,
         revision_id=briefing.live_revision_id,
@@ -336,7 +343,7 @@ def add_correction(user, briefing: Briefing, kind: str, body: str) -> PublicNote
         created_by=user,
     )
     Briefing.objects.filter(pk=briefing.pk).update(modified_at=timezone.now())
-    refresh_months(briefing.published_at)  # a dated note is the month's lastmod
+    SitemapMonth.refresh(briefing.published_at)  # a dated note is the month's lastmod
     _log(
         briefing,
         Action.CORRECT,
@@ -403,7 +410,7 @@ def publish_due_scheduled(now: datetime | None = None) -> list[Briefing]:
             if briefing is None:
                 continue
             _set_status(briefing, Status.PUBLISHED)
-            refresh_months(briefing.published_at)  # readers see it now: its month counts it
+            SitemapMonth.refresh(briefing.published_at)  # readers see it now: its month counts it
             _log(
                 briefing,
                 Action.PUBLISH_SCHEDULED,

@@ -8,7 +8,7 @@ from django.utils import timezone
 def count_months(apps, schema_editor):
     """A row a month with published briefings: how many were first published in it (in
     TIME_ZONE) and the latest publication, republication or dated public note of them, as
-    ``briefings.sitemaps.refresh_months`` wrote it when this migration was made."""
+    ``SitemapMonth.refresh`` wrote it when this migration was made."""
     Briefing = apps.get_model("briefings", "Briefing")
     SitemapMonth = apps.get_model("briefings", "SitemapMonth")
     published = Briefing.objects.filter(

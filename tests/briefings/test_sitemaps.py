@@ -23,7 +23,7 @@ from PIL import Image
 
 from briefings import sitemaps
 from briefings.models import Briefing, Revision, SitemapMonth
-from briefings.sitemaps import NEWS_LIMIT, BriefingSitemap, rebuild_months, refresh_months
+from briefings.sitemaps import NEWS_LIMIT, BriefingSitemap
 from briefings.templatetags.sitemap_dates import w3c
 from briefings.workflow import (
     add_correction,
@@ -260,7 +260,7 @@ def test_a_months_lastmod_follows_a_new_revision_or_a_correction(client, editor)
     three_days_ago = timezone.now() - timedelta(days=3)
     Revision.objects.filter(pk=briefing.live_revision_id).update(created_at=three_days_ago)
     Briefing.objects.filter(pk=briefing.pk).update(republished_at=three_days_ago)
-    refresh_months(when)  # dated past the workflow, so counted again as a bulk edit must
+    SitemapMonth.refresh(when)  # dated past the workflow, so counted again as a bulk edit must
     revised = index_lastmod()
     assert revised == w3c(three_days_ago)
     assert revised > first
@@ -507,7 +507,7 @@ def test_rebuilding_the_months_and_the_migration_count_what_the_briefings_say(se
     SitemapMonth.objects.filter(month__month=11).update(briefings=5)
     assert sitemaps.months() != months_from_scratch()
 
-    rebuild_months()
+    SitemapMonth.rebuild()
     assert sitemaps.months() == months_from_scratch() and len(sitemaps.months()) == 3
     rows = SitemapMonth.objects.filter(briefings__gt=0).order_by("month")
     rebuilt = list(rows.values_list("month", "briefings", "lastmod"))

@@ -11,7 +11,7 @@ text (and on PostgreSQL search vector) and byline are built by the same code
 published twice (two revisions), one in forty carries a correction on its public record, and
 every publication is in the transition log. Publish times are spread over ``--years`` up to
 now. Rows go in with ``bulk_create``, a batch per transaction; the sitemap index's figures
-for each month (``sitemaps.rebuild_months``) are recomputed once at the end.
+for each month (``SitemapMonth.rebuild``) are recomputed once at the end.
 
 It refuses a database that already holds briefings (a real newsroom) unless told
 ``--allow-existing``, and then only adds: it never changes or deletes what is there.
@@ -40,12 +40,12 @@ from briefings.models import (
     Revision,
     SearchEntry,
     Section,
+    SitemapMonth,
     StandardsVersion,
     Takeaway,
     Topic,
     Transition,
 )
-from briefings.sitemaps import rebuild_months
 from briefings.snapshot import PARTS, Snapshot
 from newsroom.cache import clear_public_pages
 from sources.models import Outlet, SourceItem
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             done += size
             if options["verbosity"] >= 2 or done == count or done % (batch * 10) == 0:
                 self.stdout.write(f"{done:,} of {count:,} briefings loaded")
-        rebuild_months()  # the sitemap index's figures: the rows went in past the workflow
+        SitemapMonth.rebuild()  # the sitemap index's figures: the rows went in past the workflow
         clear_public_pages()
         self.stdout.write(self.style.SUCCESS(f"Loaded {count:,} published briefings."))
 
