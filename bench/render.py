@@ -16,8 +16,10 @@ With ``--instances N`` (N > 1), each set-up is N gunicorn instances behind one n
 robin; the way a newsroom outgrowing one instance runs, sharing PostgreSQL and Redis), and
 every rate, the bare view's too, is measured through nginx.
 
-Each round runs ``wrk -t2 -c8`` for --seconds on the bare view, then the page from each
-set-up, one after the other, and takes each page's rate as a ratio to the bare view's in that
+Each round runs ``wrk -t2 -c8`` for --seconds on the bare view, on the bare view after the
+page's first query only (``/bench/one-query/<slug>/``, on the uncached set-up: the floor of
+any page read from the database per request), then the page from each set-up, one after the
+other, and takes each page's rate as a ratio to the bare view's in that
 round: the machine is shared and noisy, so only figures measured side by side are compared.
 It prints the median and range of the ratios, and the queries the uncached page runs. Exits 1
 when a median is under its target (uncached 0.25, cached over TCP 0.70) or the page runs more
@@ -57,6 +59,10 @@ SETUPS = ("uncached", "cached", "cached-socket")
 TARGETS = {"uncached": 0.25, "cached": 0.70}
 MAX_QUERIES = 6
 BARE_PATH = "/bench/bare/"
+# A reference, not a set-up: the bare view after the page's first query (the briefing by slug,
+# with its live revision) and nothing else, on the uncached set-up: the floor of a page that
+# reads the database per request.
+ONE_QUERY = "one query only"
 
 
 def start_gunicorn(port: int, env: dict, log: Path) -> subprocess.Popen:
@@ -206,11 +212,16 @@ def main() -> None:
             assert fetch(port, BARE_PATH) == (200, html), "the bare view sends other bytes"
             assert fetch(port, path) == (200, html), "a set-up sends another page"
 
-        rates = {name: [] for name in ("bare", *SETUPS)}
-        ratios = {name: [] for name in SETUPS}
+        one_query = f"/bench/one-query/{path.strip('/').split('/')[-1]}/"
+        assert fetch(setups["uncached"], one_query) == (200, html)
+        rates = {name: [] for name in ("bare", ONE_QUERY, *SETUPS)}
+        ratios = {name: [] for name in (ONE_QUERY, *SETUPS)}
         for _ in range(args.rounds):
             bare = wrk(setups["uncached"], BARE_PATH, args.seconds)
             rates["bare"].append(bare)
+            rate = wrk(setups["uncached"], one_query, args.seconds)
+            rates[ONE_QUERY].append(rate)
+            ratios[ONE_QUERY].append(rate / bare)
             for name, port in setups.items():
                 rate = wrk(port, path, args.seconds)
                 rates[name].append(rate)
@@ -225,9 +236,9 @@ def main() -> None:
         print(
             f"{args.rounds} rounds of wrk -t2 -c8 -d{args.seconds}s; {setup}, 2 sync workers each"
         )
-        print(f"{'':14} {'median req/s':>13} {'ratio to bare (median, range)':>32} {'target':>7}")
+        print(f"{'':15} {'median req/s':>13} {'ratio to bare (median, range)':>32} {'target':>7}")
         for name, rate in rates.items():
-            line = f"{name:14} {statistics.median(rate):13.0f}"
+            line = f"{name:15} {statistics.median(rate):13.0f}"
             if name in ratios:
                 r = ratios[name]
                 line += f" {statistics.median(r):14.3f} ({min(r):.3f}–{max(r):.3f})"

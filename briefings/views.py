@@ -195,17 +195,18 @@ PAGE_FIELDS = (
 )
 
 
+def page_briefings():
+    """Briefings with what their page reads of them, for one query by slug."""
+    return Briefing.objects.select_related(
+        "live_revision__topic",
+        "live_revision__standards",
+        "live_revision__follows__live_revision",  # the original, with its live headline
+    ).only(*PAGE_FIELDS)
+
+
 @public_page
 def detail(request, slug):
-    briefing = _public_briefing(
-        request,
-        Briefing.objects.select_related(
-            "live_revision__topic",
-            "live_revision__standards",
-            "live_revision__follows__live_revision",  # the original, with its live headline
-        ).only(*PAGE_FIELDS),
-        slug,
-    )
+    briefing = _public_briefing(request, page_briefings(), slug)
     if not isinstance(briefing, Briefing):
         return briefing
     live = briefing.live_revision
