@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
@@ -596,6 +597,12 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return BriefingChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """A search counts its matches up to ``CappedPaginator.CAP``; the list unsearched, or
+        filtered, counts them all (an index-only count)."""
+        paginator = paging.CappedPaginator if request.GET.get(SEARCH_VAR) else Paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL every word must be in the headline, dek or slug (any case), matched

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from briefings import search, working_copy
+from briefings import paging, search, working_copy
 from briefings.models import Briefing, PublicNote, Revision, SearchEntry, Transition
 from briefings.snapshot import Snapshot
 from briefings.views import PAGE_SIZE
@@ -137,6 +137,32 @@ def test_the_admin_list_searches_headline_dek_and_slug_in_any_case(client, edito
     assert search("apples") == ["Orchard fair"]
     assert search("50%_off") == []  # LIKE's wildcards are plain characters
     assert len(search("")) == 4
+
+
+def test_an_admin_search_matching_more_than_the_cap_says_so_and_counts_no_further(client, editor):
+    client.force_login(editor)
+    topic = BriefingFactory().topic
+    cap = paging.CappedPaginator.CAP
+    Briefing.objects.bulk_create(
+        Briefing(headline=f"Harbour note {n}", slug=f"harbour-{n}", dek="Boats.", topic=topic)
+        for n in range(cap + 5)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(ADMIN_LIST, {"q": "harbour"})
+    assert "More than 1,000 briefings match; the first 1,000 in this order" in page.text
+    assert "More than 1,000 results" in page.text
+    assert len(listed(page)) == 100
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and f"LIMIT {cap + 1}" in counts[0]
+    # The pages stop at the cap: the tenth is the last.
+    assert len(listed(client.get(ADMIN_LIST, {"q": "harbour", "p": "10"}))) == 100
+    assert client.get(ADMIN_LIST, {"q": "harbour", "p": "11"}).status_code == 302  # ?e=1
+
+    # Under the cap the count is exact, and the unsearched list counts every briefing.
+    narrow = client.get(ADMIN_LIST, {"q": "harbour note 1004"}).text
+    assert "More than" not in narrow
+    assert re.search(r"\b1 result\b", narrow) and re.search(r"\b1 briefing\b", narrow)
+    assert f"{cap + 6} briefings" in client.get(ADMIN_LIST).text
 
 
 def test_the_admin_list_sorts_each_column_either_way_with_ties_broken_alike(client, editor):
