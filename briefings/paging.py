@@ -74,7 +74,19 @@ def get_page(queryset, value, size: int) -> Page:
     return Page(rows, number, size)
 
 
-class CappedPaginator(Paginator):
+class IdsFirstPaginator(Paginator):
+    """Django's paginator for the admin's list, reading a page's ids first (from the sort
+    column's index alone), then its rows by id. Read in one query, sorting by a column of
+    another table (the topic's position and name) sorted every briefing's whole row to keep a
+    hundred: 140 MB read at 100,000 briefings."""
+
+    def _get_page(self, rows, number, paginator):
+        ids = list(rows.values_list("pk", flat=True))
+        found = self.object_list.in_bulk(ids)
+        return super()._get_page([found[pk] for pk in ids if pk in found], number, paginator)
+
+
+class CappedPaginator(IdsFirstPaginator):
     """Django's paginator for a search in the admin's list, counting no further than ``CAP``
     matches. A word in most briefings matches most rows, and counting them all read the whole
     table on every page (200 ms at 100,000 briefings); counting to one past the cap stops as

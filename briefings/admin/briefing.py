@@ -7,7 +7,6 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
@@ -600,8 +599,9 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         """A search counts its matches up to ``CappedPaginator.CAP``; the list unsearched, or
-        filtered, counts them all (an index-only count)."""
-        paginator = paging.CappedPaginator if request.GET.get(SEARCH_VAR) else Paginator
+        filtered, counts them all (an index-only count). Either reads a page's ids first."""
+        searched = request.GET.get(SEARCH_VAR)
+        paginator = paging.CappedPaginator if searched else paging.IdsFirstPaginator
         return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):

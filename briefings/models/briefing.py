@@ -329,6 +329,7 @@ class Briefing(models.Model):
             models.Index(fields=[name, "id"], name=f"briefing_{name}_id"[:30])
             for name in (
                 "headline",
+                "topic",  # beside the topics' own order: see paging.IdsFirstPaginator
                 "status",
                 "has_unpublished_changes",
                 "work_type",

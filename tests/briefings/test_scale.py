@@ -13,7 +13,7 @@ from briefings import paging, search, working_copy
 from briefings.models import Briefing, PublicNote, Revision, SearchEntry, Transition
 from briefings.snapshot import Snapshot
 from briefings.views import PAGE_SIZE
-from tests.factories import BriefingFactory, UserFactory
+from tests.factories import BriefingFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +173,26 @@ def test_the_admin_list_sorts_each_column_either_way_with_ties_broken_alike(clie
         html = client.get(ADMIN_LIST, {"o": order}).text
         found = [int(pk) for pk in re.findall(r"/admin/briefings/briefing/(\d+)/change/", html)]
         assert list(dict.fromkeys(found)) == expected
+
+
+def test_the_admin_list_sorts_by_the_topics_own_order_a_page_at_a_time(client, editor):
+    client.force_login(editor)
+    first, second = TopicFactory(name="Zoning", position=0), TopicFactory(name="Arts", position=1)
+    # Two topics at one position follow their names.
+    tied = TopicFactory(name="Buses", position=5), TopicFactory(name="Amber", position=5)
+    made = {
+        topic.pk: [BriefingFactory(topic=topic).pk for _ in range(40)]
+        for topic in (tied[0], second, tied[1], first)
+    }
+    expected = made[first.pk] + made[second.pk] + made[tied[1].pk] + made[tied[0].pk]
+
+    def rows(order: str, page: int) -> list[int]:
+        html = client.get(ADMIN_LIST, {"o": order, "p": str(page)}).text
+        found = re.findall(r"/admin/briefings/briefing/(\d+)/change/", html)
+        return [int(pk) for pk in dict.fromkeys(found)]
+
+    assert rows("2", 1) + rows("2", 2) == expected
+    assert rows("-2", 1) + rows("-2", 2) == expected[::-1]
 
 
 def test_the_admin_list_costs_the_same_queries_for_ten_or_forty_briefings(client, editor):
