@@ -600,7 +600,7 @@ class BriefingAdmin(DeskAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         """A search counts its matches up to ``CappedPaginator.CAP``; the list unsearched, or
         filtered, counts them all (an index-only count). Either reads a page's ids first."""
-        searched = request.GET.get(SEARCH_VAR)
+        searched = request.GET.get(SEARCH_VAR, "").strip()  # blank: no search (no words)
         paginator = paging.CappedPaginator if searched else paging.IdsFirstPaginator
         return paginator(queryset, per_page, orphans, allow_empty_first_page)
 

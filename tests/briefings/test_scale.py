@@ -163,6 +163,7 @@ def test_an_admin_search_matching_more_than_the_cap_says_so_and_counts_no_furthe
     assert "More than" not in narrow
     assert re.search(r"\b1 result\b", narrow) and re.search(r"\b1 briefing\b", narrow)
     assert f"{cap + 6} briefings" in client.get(ADMIN_LIST).text
+    assert f"{cap + 6} briefings" in client.get(ADMIN_LIST, {"q": "  "}).text  # no words
 
 
 def test_the_admin_list_sorts_each_column_either_way_with_ties_broken_alike(client, editor):
