@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from load import create_database, drop_database, maintenance_connection
+from load import create_database, database_name, drop_database, maintenance_connection
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -62,7 +62,7 @@ def environment(database_url: str, static_root: str) -> dict:
 
 
 def database_exists(database_url: str) -> bool:
-    name = urlsplit(database_url).path.lstrip("/")
+    name = database_name(database_url)
     with maintenance_connection(database_url) as conn:
         return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
 
